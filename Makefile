@@ -1,0 +1,28 @@
+# The two commands of the README: `make build` and `make test`. CI and people call the same targets.
+PY := .venv/bin/python
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: build test serve posters check check-reviews bench clean
+
+# Set-up: check (and, as root on Debian, install) the system libraries, then a pinned virtualenv.
+.venv/ready: requirements.txt scripts/system_deps.sh
+	bash scripts/system_deps.sh
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+build: .venv/ready  ## Build everything (site, posters, PDFs) into site/
+	$(PY) scripts/build.py
+
+test: .venv/ready  ## Run the tests (they build the real site and documents)
+	$(PY) -m pytest
+
+serve: .venv/ready  ## Live preview while editing (no PDFs: fast)
+	.venv/bin/mkdocs serve
+
+check: .venv/ready  ## Check the content and config only, listing every problem
+	$(PY) scripts/build.py --check
+
+clean:
+	rm -rf site .venv .pytest_cache

@@ -1,0 +1,65 @@
+"""MkDocs hook: checks all content before the build and fills pages from the shared loader (kit).
+
+Thin by design: every rule about content lives in kit/, which the posters and documents use too.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from mkdocs.exceptions import PluginError
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from kit import ContentError, Project, load_project  # noqa: E402
+from kit.markdown import link_definitions, topic_markdown  # noqa: E402
+
+_project: Project | None = None
+DUE_SOON_DAYS = 30
+
+
+def today() -> dt.date:
+    """The date reviews are judged against; SG_TODAY (YYYY-MM-DD) fixes it for reproducible builds and tests."""
+    fixed = os.environ.get("SG_TODAY")
+    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+
+
+def on_config(config: Any) -> Any:
+    global _project
+    try:
+        _project = load_project(Path(config.config_file_path).parent)
+    except ContentError as e:
+        raise PluginError(e.report()) from None
+    board = _project.board
+    # The board's identity reaches the theme from extra.board only.
+    config.site_url = board.site_url
+    config.theme["logo"] = board.logo
+    config.theme["favicon"] = board.logo
+    config.copyright = f"© {board.name}"
+    config.extra["board"]["colour_accessible"] = board.colour_accessible
+    return config
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    assert _project is not None
+    rel = page.file.src_uri
+    text = _project.rendered.get(rel, markdown)
+    if rel.startswith("topics/"):
+        text = topic_markdown(_project.topic(rel.removeprefix("topics/").removesuffix(".md")))
+        text += '\n--8<-- "immediate-danger.md"\n'
+    return f"{text}\n\n{link_definitions(_project)}\n"
+
+
+def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:
+    assert _project is not None
+    source = _project.pages.get(page.file.src_uri)
+    if source and source.next_review:
+        days = (source.next_review - today()).days
+        context["review"] = {
+            "last": source.last_reviewed, "next": source.next_review,
+            "status": "overdue" if days < 0 else "due soon" if days <= DUE_SOON_DAYS else "current",
+        }
+    return context

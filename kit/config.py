@@ -1,0 +1,133 @@
+"""The board's identity (`extra.board`) and the credit to the original authors (`extra.origin`)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import colour, yamlio
+from .errors import Problems
+
+BOARD_KEYS = {"name", "short_name", "logo", "logo_alt", "colour", "site_url", "contacts"}
+REQUIRED_BOARD_KEYS = BOARD_KEYS - {"logo_alt"}
+CONTACT_KEYS = {"label", "phone", "url", "email", "note"}
+
+
+@dataclass(frozen=True)
+class Contact:
+    label: str
+    phone: str | None = None
+    url: str | None = None
+    email: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Board:
+    name: str
+    short_name: str
+    logo: str  # path under docs/
+    logo_alt: str
+    colour: str  # as configured
+    colour_accessible: str  # the same colour, darkened if needed so white text on it meets 4.5:1
+    site_url: str  # ends with "/"
+    contacts: tuple[Contact, ...]
+
+    def page_url(self, page_path: str) -> str:
+        """Absolute address of a page on the board's site, e.g. for a QR code."""
+        return self.site_url + page_path
+
+
+@dataclass(frozen=True)
+class Origin:
+    credit: str
+    licence: str
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    site_name: str
+    board: Board
+    origin: Origin
+    raw: dict[str, Any]
+
+
+def _text(p: Problems, file: str, data: dict[str, Any], key: str, field: str) -> str:
+    value = data.get(key)
+    if not isinstance(value, str) or not value.strip():
+        p.add(file, f"field {field}", "is missing or empty: give it a value in quotes")
+        return ""
+    return value.strip()
+
+
+def load_config(root: Path, file: str = "mkdocs.yml") -> SiteConfig:
+    p = Problems()
+    path = root / file
+    try:
+        raw, _lines = yamlio.load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        p.add(file, "", "the site configuration file is missing")
+        p.raise_if_any()
+        raise AssertionError  # unreachable
+    except yamlio.YamlError as e:
+        p.add(file, f"line {e.line}", str(e))
+        p.raise_if_any()
+        raise AssertionError
+    if not isinstance(raw, dict):
+        p.add(file, "", "must be a YAML mapping of settings")
+        p.raise_if_any()
+    extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
+    b = extra.get("board")
+    if not isinstance(b, dict):
+        p.add(file, "field extra.board", "is missing: the board's identity (name, short_name, logo, colour, site_url, contacts) must be set here")
+        b = {}
+    for key in sorted(set(b) - BOARD_KEYS):
+        p.add(file, f"field extra.board.{key}", f"is not a known setting; use only: {', '.join(sorted(BOARD_KEYS))}")
+    for key in sorted(REQUIRED_BOARD_KEYS - set(b)):
+        p.add(file, f"field extra.board.{key}", "is missing: every board setting is required")
+    name = _text(p, file, b, "name", "extra.board.name") if "name" in b else ""
+    short = _text(p, file, b, "short_name", "extra.board.short_name") if "short_name" in b else ""
+    logo = _text(p, file, b, "logo", "extra.board.logo") if "logo" in b else ""
+    if logo and not (root / "docs" / logo).is_file():
+        p.add(file, "field extra.board.logo", f"points to docs/{logo}, which does not exist: put the logo file there or correct the path")
+    hexc = b.get("colour", "")
+    accessible = "#000000"
+    if "colour" in b:
+        if not colour.is_hex(hexc):
+            p.add(file, "field extra.board.colour", f"'{hexc}' is not a colour: write it as a hex code in quotes, like \"#1f4e79\"")
+        else:
+            accessible = colour.darken_for_white_text(hexc)
+    site_url = _text(p, file, b, "site_url", "extra.board.site_url") if "site_url" in b else ""
+    if site_url and not site_url.startswith(("https://", "http://")):
+        p.add(file, "field extra.board.site_url", "must be a full web address starting with https://")
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    contacts: list[Contact] = []
+    raw_contacts = b.get("contacts", [])
+    if "contacts" in b and (not isinstance(raw_contacts, list) or not raw_contacts):
+        p.add(file, "field extra.board.contacts", "must list at least one local contact, each with a label and a phone number or web address")
+        raw_contacts = []
+    for i, c in enumerate(raw_contacts, start=1):
+        field = f"extra.board.contacts[{i}]"
+        if not isinstance(c, dict):
+            p.add(file, f"field {field}", "must be a mapping like {label: \"…\", phone: \"…\"}")
+            continue
+        for key in sorted(set(c) - CONTACT_KEYS):
+            p.add(file, f"field {field}.{key}", f"is not a known contact setting; use only: {', '.join(sorted(CONTACT_KEYS))}")
+        if not isinstance(c.get("label"), str) or not c["label"].strip():
+            p.add(file, f"field {field}.label", "is missing: say who this contact is")
+        if not any(isinstance(c.get(k), str) and c[k].strip() for k in ("phone", "url", "email")):
+            p.add(file, f"field {field}", "has neither a phone number nor an address: give a phone, url or email")
+        contacts.append(Contact(**{k: (str(v) if v is not None else None) for k, v in c.items() if k in CONTACT_KEYS}))
+    o = extra.get("origin") if isinstance(extra.get("origin"), dict) else {}
+    origin = Origin(credit=str(o.get("credit", "")).strip(), licence=str(o.get("licence", "")).strip())
+    if not origin.credit:
+        p.add(file, "field extra.origin.credit", "is missing: credit the original authors of the guidance here")
+    if not origin.licence:
+        p.add(file, "field extra.origin.licence", "is missing: state the licence of the guidance text and the code")
+    p.raise_if_any()
+    board = Board(
+        name=name, short_name=short, logo=logo, logo_alt=str(b.get("logo_alt") or f"{name} logo"),
+        colour=hexc, colour_accessible=accessible, site_url=site_url, contacts=tuple(contacts),
+    )
+    return SiteConfig(site_name=str(raw.get("site_name", "")), board=board, origin=origin, raw=raw)

@@ -1,0 +1,145 @@
+"""Markdown the pages can ask for (board, contacts, offences table, "formerly" notes) and the
+topic layout the site shows. Output is plain Markdown (with md_in_html blocks)."""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .project import Link, Offence, Project, Topic
+
+# Decorative icons: the words beside them carry the meaning, so they are hidden from screen readers.
+ICONS = {
+    "best": '<svg class="sg-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24"><path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm-2 15-5-5 1.4-1.4 3.6 3.6 7.6-7.6L19 8l-9 9Z"/></svg>',
+    "safe": '<svg class="sg-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24"><path fill="currentColor" d="M1 21h22L12 2 1 21Zm12-3h-2v-2h2v2Zm0-4h-2v-4h2v4Z"/></svg>',
+    "poor": '<svg class="sg-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24" width="24" height="24"><path fill="currentColor" d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm5 13.6L15.6 17 12 13.4 8.4 17 7 15.6 10.6 12 7 8.4 8.4 7 12 10.6 15.6 7 17 8.4 13.4 12l3.6 3.6Z"/></svg>',
+}
+BANDS = (("best", "Best practice"), ("safe", "Safe practice"), ("poor", "Poor practice"))
+
+
+def phone_href(phone: str) -> str:
+    return "tel:" + re.sub(r"[^\d+]", "", phone)
+
+
+def board_contacts_markdown(project: Project) -> str:
+    lines = []
+    for c in project.board.contacts:
+        bits = []
+        if c.phone:
+            bits.append(f"[{c.phone}]({phone_href(c.phone)})")
+        if c.email:
+            bits.append(f"[{c.email}](mailto:{c.email})")
+        if c.url:
+            bits.append(f"[{c.url.split('://', 1)[-1].rstrip('/')}]({c.url})")
+        note = f" ({c.note})" if c.note else ""
+        lines.append(f"- **{c.label}**{note}: " + " · ".join(bits))
+    return "\n".join(lines)
+
+
+def formerly(link: Link) -> str:
+    bits = []
+    if link.formerly:
+        addrs = " and ".join(link.formerly)
+        verb = "these addresses no longer work" if len(link.formerly) > 1 else "this address no longer works"
+        bits.append(f"Formerly {addrs}: {verb}.")
+    if link.note:
+        bits.append(link.note)
+    return f'<span class="sg-formerly">{" ".join(bits)}</span>' if bits else ""
+
+
+def _law(o: Offence) -> str:
+    return f"[{o.statute}, {o.section}][{o.link}]"
+
+
+def offences_table_markdown(project: Project) -> str:
+    rows = ["| Offence | Law | Maximum on summary conviction | Maximum on indictment |", "|---|---|---|---|"]
+    for o in project.offences.rows:
+        marks = []
+        if o.source == "added":
+            marks.append("**Added in 2026**")
+        elif o.changes:
+            marks.append(f"**Changed since 2012** ([see below](#changed-{o.id}))")
+        if o.confidence == "medium":
+            marks.append("*Check on legislation.gov.uk*")
+        tag = "<br>" + "<br>".join(marks) if marks else ""
+        indictment = o.indictment or "Summary only: not tried on indictment"
+        rows.append(f"| {o.offence}{tag} | {_law(o)} | {o.summary} | {indictment} |")
+    changes = [o for o in project.offences.rows if o.changes or o.note]
+    out = ["\n".join(rows), ""]
+    if changes:
+        out += ["### What has changed since the 2012 guidance", ""]
+        for o in changes:
+            out.append(f'<div class="sg-change" id="changed-{o.id}" markdown>')
+            out.append("")
+            out.append(f"**{o.offence}** ({_law(o)})")
+            out.append("")
+            for c in o.changes:
+                date = c.date.strftime("%-d %B %Y") if c.date else ""
+                out += [f"- **The 2012 guidance said:** {c.was}", f"- **The law now says:** {c.now}",
+                        f"- **Changed by:** {c.by}, from {date}", ""]
+            if o.note:
+                out.append(f"- **Note:** {o.note}")
+            out += ["", "</div>", ""]
+    return "\n".join(out)
+
+
+def topic_cards_markdown(project: Project) -> str:
+    """Cards linking to each topic page, in navigation order (title and description from front matter)."""
+    out = ['<ul class="sg-cards" markdown>']
+    for path in project.nav:
+        page = project.pages.get(path)
+        if path.startswith("topics/") and page:
+            out += ["<li markdown>", "", f"**[{page.meta.get('title', '')}]({path})**", "", str(page.meta.get("description", "")), "", "</li>"]
+    return "\n".join(out + ["</ul>"])
+
+
+def context_for(project: Project) -> dict[str, Any]:
+    """The names a page may use in {{ … }}; listed for editors on the How to edit page."""
+
+    def formerly_by_id(link_id: str) -> str:
+        if link_id not in project.links:
+            raise ValueError(f"formerly(\"{link_id}\"): no link with that id in docs/data/links.yml")
+        return formerly(project.links[link_id])
+
+    return {
+        "board": project.board,
+        "origin": project.config.origin,
+        "offences": project.offences,
+        "offences_table": offences_table_markdown(project),
+        "board_contacts": board_contacts_markdown(project),
+        "formerly": formerly_by_id,
+        "topic_cards": topic_cards_markdown(project),
+    }
+
+
+def link_definitions(project: Project) -> str:
+    """Reference-style definitions for every address in docs/data/links.yml."""
+    return "\n".join(f'[{link.id}]: {link.url} "{link.title}"' for link in project.links.values())
+
+
+def _bullets(items: list[str]) -> str:
+    return "\n".join(f"- {i}" for i in items)
+
+
+def topic_markdown(topic: Topic) -> str:
+    """The site layout of a topic: the rule, then Best/Safe/Poor as labelled bands, then the rest."""
+    out = ['<div class="sg-rule" markdown>', "", f'<p class="sg-rule__headline">{topic.headline}</p>', ""]
+    if topic.qualifier:
+        out += [f'<p class="sg-rule__qualifier">{topic.qualifier}</p>', ""]
+    if topic.second_headline:
+        out += [f'<p class="sg-rule__headline">{topic.second_headline}</p>', ""]
+    out += ["</div>", ""]
+    if topic.intro:
+        out += [topic.intro, ""]
+    out += ['<div class="sg-practice" markdown>', ""]
+    for key, label in BANDS:
+        items = getattr(topic, key)
+        out += [f'<section class="sg-band sg-band--{key}" aria-labelledby="{key}-practice" markdown>', "",
+                f'## {ICONS[key]} {label} {{#{key}-practice}}', ""]
+        out += [_bullets(items) if items else f"*{topic.source_note}*", "", "</section>", ""]
+    out += ["</div>", ""]
+    out += ["## Consequences of poor practice", "", _bullets(topic.consequences), ""]
+    out += ["## What should be in place?", "", _bullets(topic.in_place), ""]
+    if topic.source_note and topic.poor:
+        out += [f'!!! note "About the source"\n    {topic.source_note}', ""]
+    return "\n".join(out)

@@ -1,0 +1,389 @@
+"""Load and check the whole project (config, data files, pages) in one pass.
+
+This is the only code that knows how a topic page is structured: the MkDocs hook, the
+poster renderer and the document builders all ask it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterator
+
+import jinja2
+
+from . import yamlio
+from .config import SiteConfig, load_config
+from .errors import ContentError, Problem, Problems
+from .pages import Page, list_items, parse_date, read_page, split_sections
+
+TOPIC_PARTS = {
+    "best practice": "best",
+    "safe practice": "safe",
+    "poor practice": "poor",
+    "consequences of poor practice": "consequences",
+    "what should be in place?": "in_place",
+}
+OPTIONAL_PARTS = {"poor"}  # may be left out only when the page's `parts_not_in_source` says so
+SUMMARY_PAGE = "good-practice-summary.md"
+GUIDELINES_PAGE = "general-guidelines.md"
+PLACEHOLDER_PAGES = ("policy/",)  # only these pages may keep "(Insert …)" fill-in fields
+PLACEHOLDER = re.compile(r"\((?:Insert|insert)\b[^)]*\)")
+REF_LINK = re.compile(r"\]\[([^\]]+)\]")
+INLINE_URL = re.compile(r"(?<![\w\"'=])(https?://[^\s)\]>\"']+)")
+LINK_KEYS = {"url", "title", "checked_on", "formerly", "note"}
+OFFENCE_KEYS = {"id", "offence", "statute", "section", "link", "mode", "summary", "indictment", "source", "confidence", "change", "note"}
+OFFENCE_REQUIRED = ("id", "offence", "statute", "section", "link", "mode", "summary", "source", "confidence")
+CHANGE_KEYS = ("was", "now", "by", "date")
+
+
+@dataclass(frozen=True)
+class Link:
+    id: str
+    url: str
+    title: str
+    checked_on: dt.date | None
+    formerly: tuple[str, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Change:
+    was: str
+    now: str
+    by: str
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Offence:
+    id: str
+    offence: str
+    statute: str
+    section: str
+    link: str
+    mode: str
+    summary: str
+    indictment: str | None
+    source: str  # "original" or "added"
+    confidence: str  # "high" or "medium"
+    changes: tuple[Change, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Offences:
+    checked_on: dt.date | None
+    rows: tuple[Offence, ...]
+
+
+@dataclass
+class Topic:
+    slug: str
+    path: str
+    title: str
+    description: str
+    headline: str
+    qualifier: str
+    second_headline: str
+    intro: str
+    best: list[str]
+    safe: list[str]
+    poor: list[str]
+    consequences: list[str]
+    in_place: list[str]
+    source_note: str
+    last_reviewed: dt.date | None
+    next_review: dt.date | None
+
+
+@dataclass
+class Lists:
+    """A structured page made of fixed headings, each holding a list (or, for 'Remember', a sentence)."""
+    path: str
+    title: str
+    parts: dict[str, list[str]]
+    last_reviewed: dt.date | None
+
+
+@dataclass
+class Project:
+    root: Path
+    config: SiteConfig
+    links: dict[str, Link]
+    offences: Offences
+    pages: dict[str, Page]
+    rendered: dict[str, str]  # page path -> Markdown after the Jinja variables are filled in
+    nav: list[str] = field(default_factory=list)  # page paths in navigation order
+    topics: list[Topic] = field(default_factory=list)
+    summary: Lists | None = None
+    guidelines: Lists | None = None
+
+    @property
+    def board(self):  # noqa: ANN201 - a Board
+        return self.config.board
+
+    def topic(self, slug: str) -> Topic:
+        return next(t for t in self.topics if t.slug == slug)
+
+
+def _nav_paths(nav: Any) -> Iterator[str]:
+    if isinstance(nav, str):
+        yield nav
+    elif isinstance(nav, list):
+        for item in nav:
+            yield from _nav_paths(item)
+    elif isinstance(nav, dict):
+        for value in nav.values():
+            yield from _nav_paths(value)
+
+
+def _load_yaml_file(root: Path, rel: str, p: Problems) -> tuple[Any, dict[str, int]]:
+    try:
+        return yamlio.load((root / rel).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        p.add(rel, "", "the data file is missing")
+    except yamlio.YamlError as e:
+        p.add(rel, f"line {e.line}", str(e))
+    return None, {}
+
+
+def load_links(root: Path, p: Problems) -> dict[str, Link]:
+    rel = "docs/data/links.yml"
+    data, lines = _load_yaml_file(root, rel, p)
+    links: dict[str, Link] = {}
+    if data is None:
+        return links
+    if not isinstance(data, dict):
+        p.add(rel, "line 1", "must be a list of link entries, each 'id:' followed by url, title and checked_on")
+        return links
+    for lid, entry in data.items():
+        where = f"line {lines.get(str(lid), 1)} (link {lid})"
+        if not isinstance(entry, dict):
+            p.add(rel, where, "must have url, title and checked_on under it")
+            continue
+        for key in sorted(set(entry) - LINK_KEYS):
+            p.add(rel, where, f"'{key}' is not a known field; use only: {', '.join(sorted(LINK_KEYS))}")
+        url = entry.get("url")
+        if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
+            p.add(rel, where, "needs a url: a full web address starting with https://")
+            url = ""
+        title = entry.get("title")
+        if not isinstance(title, str) or not title.strip():
+            p.add(rel, where, "needs a title: the name of the page or organisation")
+            title = ""
+        checked = parse_date(entry.get("checked_on"), rel, f"{lid}.checked_on", lines.get(str(lid)), p)
+        formerly = entry.get("formerly") or []
+        if isinstance(formerly, str):
+            formerly = [formerly]
+        links[str(lid)] = Link(str(lid), url, title, checked, tuple(str(f) for f in formerly), str(entry.get("note") or ""))
+    return links
+
+
+def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
+    rel = "docs/data/offences.yml"
+    data, lines = _load_yaml_file(root, rel, p)
+    if not isinstance(data, dict):
+        if data is not None:
+            p.add(rel, "line 1", "must have 'checked_on:' and 'offences:'")
+        return Offences(None, ())
+    checked = parse_date(data.get("checked_on"), rel, "checked_on", lines.get("checked_on"), p)
+    rows: list[Offence] = []
+    raw_rows = data.get("offences")
+    if not isinstance(raw_rows, list) or not raw_rows:
+        p.add(rel, "field offences", "must list the offences, each starting with '- id:'")
+        return Offences(checked, ())
+    for i, row in enumerate(raw_rows, start=1):
+        label = row.get("id", i) if isinstance(row, dict) else i
+        where = f"offence {label}"
+        if not isinstance(row, dict):
+            p.add(rel, where, "must be a mapping of fields")
+            continue
+        for key in sorted(set(row) - OFFENCE_KEYS):
+            p.add(rel, f"{where} field {key}", f"is not a known field; use only: {', '.join(sorted(OFFENCE_KEYS))}")
+        missing = [k for k in OFFENCE_REQUIRED if not row.get(k)]
+        for key in missing:
+            p.add(rel, f"{where} field {key}", "is missing: every offence needs it")
+        if row.get("link") and str(row["link"]) not in links:
+            p.add(rel, f"{where} field link", f"'{row['link']}' is not an id in docs/data/links.yml: add the legislation.gov.uk address there")
+        if row.get("mode") not in (None, "summary only", "either way"):
+            p.add(rel, f"{where} field mode", "must be 'summary only' or 'either way'")
+        if row.get("mode") == "either way" and not row.get("indictment"):
+            p.add(rel, f"{where} field indictment", "is missing: an either-way offence has a maximum on indictment")
+        if row.get("source") not in (None, "original", "added"):
+            p.add(rel, f"{where} field source", "must be 'original' (in the 2012 guidance) or 'added'")
+        if row.get("confidence") not in (None, "high", "medium"):
+            p.add(rel, f"{where} field confidence", "must be 'high' or 'medium'")
+        changes: list[Change] = []
+        raw_changes = row.get("change")
+        for c in raw_changes if isinstance(raw_changes, list) else [raw_changes] if raw_changes is not None else []:
+            if not isinstance(c, dict) or any(not c.get(k) for k in CHANGE_KEYS):
+                p.add(rel, f"{where} field change", f"each change must give all of: {', '.join(CHANGE_KEYS)}")
+            else:
+                changes.append(Change(str(c["was"]), str(c["now"]), str(c["by"]),
+                                      parse_date(c["date"], rel, f"{label}.change.date", None, p)))
+        if missing:
+            continue
+        rows.append(Offence(
+            id=str(row["id"]), offence=str(row["offence"]), statute=str(row["statute"]), section=str(row["section"]),
+            link=str(row["link"]), mode=str(row["mode"]), summary=str(row["summary"]),
+            indictment=str(row["indictment"]) if row.get("indictment") else None,
+            source=str(row["source"]), confidence=str(row["confidence"]), changes=tuple(changes), note=str(row.get("note") or ""),
+        ))
+    return Offences(checked, tuple(rows))
+
+
+def jinja_env() -> jinja2.Environment:
+    # "{#" starts a Jinja comment by default but is common in Markdown attribute lists ({#id}).
+    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                              comment_start_string="{##", comment_end_string="##}")
+
+
+def render_text(text: str, context: dict[str, Any], file: str, first_line: int, p: Problems) -> str:
+    try:
+        return jinja_env().from_string(text).render(**context)
+    except jinja2.TemplateSyntaxError as e:
+        p.add(file, f"line {first_line + (e.lineno or 1) - 1}", f"the {{{{ … }}}} expression cannot be read ({e.message})")
+    except jinja2.UndefinedError as e:
+        p.add(file, "", f"uses an unknown name ({e.message}); the names you can use are listed on the How to edit page")
+    except Exception as e:  # a macro that fails on bad data (e.g. formerly("no-such-id"))
+        p.add(file, "", f"a {{{{ … }}}} expression failed: {e}")
+    return text
+
+
+CODE_SPAN = re.compile(r"`[^`]*`")
+
+
+def prose_lines(body: str) -> Iterator[tuple[int, str]]:
+    """(offset, line) for each line outside fenced code, with inline code removed: examples are not content."""
+    fenced = False
+    for offset, line in enumerate(body.splitlines()):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced = not fenced
+            continue
+        if not fenced:
+            yield offset, CODE_SPAN.sub("", line)
+
+
+def check_links_in_text(page: Page, links: dict[str, Link], p: Problems) -> None:
+    for offset, line in prose_lines(page.body):
+        for ref in REF_LINK.findall(line):
+            if ref not in links and not ref.isdigit():
+                p.add(page.file, f"line {page.body_line + offset}", f"the link [{ref}] is not in docs/data/links.yml: add it there or fix the id")
+        for url in INLINE_URL.findall(line):
+            p.add(page.file, f"line {page.body_line + offset}",
+                  f"the address {url} is written into the page: add it to docs/data/links.yml and link it as [text][id]")
+
+
+def check_placeholders(page: Page, p: Problems) -> None:
+    if page.path.startswith(PLACEHOLDER_PAGES):
+        return
+    for offset, line in prose_lines(page.body):
+        for m in PLACEHOLDER.findall(line):
+            p.add(page.file, f"line {page.body_line + offset}", f"the fill-in field {m} has not been filled in: replace it with the real text")
+
+
+def load_project(root: Path) -> Project:
+    """Read and check everything; raise ContentError listing every problem."""
+    root = Path(root).resolve()
+    p = Problems()
+    try:
+        config = load_config(root)
+    except ContentError as e:
+        p.items.extend(e.problems)
+        config = None
+    links = load_links(root, p)
+    offences = load_offences(root, links, p)
+    if config is None:
+        p.raise_if_any()
+        raise AssertionError
+    from .markdown import context_for  # late import: it needs the loaded data
+
+    docs = root / "docs"
+    pages: dict[str, Page] = {}
+    for f in sorted(docs.rglob("*.md")):
+        rel = f.relative_to(docs).as_posix()
+        if rel.startswith("includes/"):
+            continue
+        try:
+            text = f.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            p.add(f"docs/{rel}", "", "is not saved as UTF-8 text: save it again as UTF-8")
+            continue
+        pages[rel] = read_page(rel, f"docs/{rel}", text, p, topic=rel.startswith("topics/"))
+    nav = [x for x in _nav_paths(config.raw.get("nav")) if x.endswith(".md")]
+    for rel in pages:
+        if nav and rel not in nav:
+            p.add(f"docs/{rel}", "", "is not in the navigation: add it to 'nav' in mkdocs.yml (or delete the file)")
+    for rel in nav:
+        if rel not in pages:
+            p.add("mkdocs.yml", "field nav", f"lists {rel}, but docs/{rel} does not exist")
+    project = Project(root, config, links, offences, pages, {}, nav)
+    context = context_for(project)
+    for rel, page in pages.items():
+        check_links_in_text(page, links, p)
+        check_placeholders(page, p)
+        project.rendered[rel] = render_text(page.body, context, page.file, page.body_line, p)
+    for rel in [x for x in nav if x.startswith("topics/") and x in pages]:
+        project.topics.append(_topic(pages[rel], project.rendered[rel], p))
+    if SUMMARY_PAGE in pages:
+        project.summary = _lists(pages[SUMMARY_PAGE], project.rendered[SUMMARY_PAGE], ("Appropriate", "Inappropriate"), p)
+    if GUIDELINES_PAGE in pages:
+        project.guidelines = _lists(pages[GUIDELINES_PAGE], project.rendered[GUIDELINES_PAGE],
+                                    ("Remember", "Do not", "Inappropriate", "Appropriate"), p, prose=("Remember",))
+    p.raise_if_any()
+    return project
+
+
+def _topic(page: Page, rendered: str, p: Problems) -> Topic:
+    intro, sections = split_sections(rendered, page.body_line)
+    parts: dict[str, list[str]] = {}
+    not_in_source = page.meta.get("parts_not_in_source") or []
+    if not isinstance(not_in_source, list) or any(x not in OPTIONAL_PARTS for x in not_in_source):
+        p.add(page.file, "field parts_not_in_source", f"may only list: {', '.join(sorted(OPTIONAL_PARTS))}")
+        not_in_source = []
+    for s in sections:
+        key = TOPIC_PARTS.get(s.heading.lower())
+        if key is None:
+            p.add(page.file, f"line {s.line}", f"'## {s.heading}' is not a topic section; use these headings: "
+                  + ", ".join(h.capitalize() for h in TOPIC_PARTS))
+            continue
+        if key in parts:
+            p.add(page.file, f"line {s.line}", f"'## {s.heading}' appears twice: merge the two lists")
+            continue
+        parts[key] = list_items(s, page.file, p)
+    for heading, key in TOPIC_PARTS.items():
+        if key not in parts and key not in not_in_source:
+            p.add(page.file, "", f"the section '## {heading.capitalize()}' is missing: every topic page needs it")
+    if page.meta.get("parts_not_in_source") and not page.meta.get("source_note"):
+        p.add(page.file, "field source_note", "explain to readers why a part is not in the source")
+    return Topic(
+        slug=page.path.removeprefix("topics/").removesuffix(".md"), path=page.path,
+        title=str(page.meta.get("title", "")), description=str(page.meta.get("description", "")),
+        headline=str(page.meta.get("headline", "")), qualifier=str(page.meta.get("qualifier") or ""),
+        second_headline=str(page.meta.get("second_headline") or ""),
+        intro="\n".join(intro).strip(), best=parts.get("best", []), safe=parts.get("safe", []),
+        poor=parts.get("poor", []), consequences=parts.get("consequences", []), in_place=parts.get("in_place", []),
+        source_note=str(page.meta.get("source_note") or ""),
+        last_reviewed=page.last_reviewed, next_review=page.next_review,
+    )
+
+
+def _lists(page: Page, rendered: str, headings: tuple[str, ...], p: Problems, prose: tuple[str, ...] = ()) -> Lists:
+    _intro, sections = split_sections(rendered, page.body_line)
+    parts: dict[str, list[str]] = {}
+    for s in sections:
+        if s.heading not in headings:
+            p.add(page.file, f"line {s.line}", f"'## {s.heading}' is not expected here; this page's headings are: {', '.join(headings)}")
+        elif s.heading in prose:
+            text = " ".join(line.strip() for line in s.lines if line.strip())
+            if not text:
+                p.add(page.file, f"line {s.line}", f"the text under '{s.heading}' is empty")
+            parts[s.heading] = [text]
+        else:
+            parts[s.heading] = list_items(s, page.file, p)
+    for h in headings:
+        if h not in parts:
+            p.add(page.file, "", f"the section '## {h}' is missing")
+    return Lists(page.path, str(page.meta.get("title", "")), parts, page.last_reviewed)
