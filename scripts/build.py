@@ -40,7 +40,10 @@ def build(root: Path, site: Path) -> Project:
     site.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=site.parent, prefix=f".{site.name}-building-") as tmp:
         new = Path(tmp) / "site"
+        # STEP: before the site (outputs the site's pages describe, e.g. poster thumbnails and sizes)
         build_site(root, new)
+        # STEP: after the site, into new / "downloads" (posters, documents; run in parallel where possible)
+        # STEP: last, the offline copy (a zip of everything above)
         old = Path(tmp) / "previous"
         if site.exists():
             site.rename(old)

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real project, built once per test session into a temporary folder."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+from kit import Project, load_project  # noqa: E402
+from scripts import build as build_script  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def project() -> Project:
+    return load_project(ROOT)
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole kit (site, posters, documents) built from this repository, as `make build` does."""
+    out = tmp_path_factory.mktemp("build") / "site"
+    build_script.build(ROOT, out)
+    return out
+
+
+def copy_project(dest: Path) -> Path:
+    """A throwaway copy of the project's sources, for tests that edit content."""
+    ignore = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis")
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    return dest
+
+
+@pytest.fixture()
+def project_copy(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
