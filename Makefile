@@ -15,7 +15,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 build: .venv/ready  ## Build everything (site, posters, PDFs) into site/
 	$(PY) scripts/build.py
 
-test: .venv/ready  ## Run the tests (they build the real site and documents)
+test: .venv/ready  ## Run the tests (they build the real site and documents; browser tests need Chromium)
+	WITH_BROWSER=1 bash scripts/system_deps.sh
 	$(PY) -m pytest
 
 serve: .venv/ready  ## Live preview while editing (no PDFs: fast)
