@@ -14,17 +14,16 @@ from mkdocs.exceptions import PluginError
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kit import ContentError, Project, load_project  # noqa: E402
+from kit import ContentError, Project, load_project, reviews  # noqa: E402
 from kit.markdown import link_definitions, topic_markdown  # noqa: E402
 
 _project: Project | None = None
-DUE_SOON_DAYS = 30
+DUE_SOON_DAYS = reviews.DUE_SOON_DAYS
 
 
 def today() -> dt.date:
     """The date reviews are judged against; SG_TODAY (YYYY-MM-DD) fixes it for reproducible builds and tests."""
-    fixed = os.environ.get("SG_TODAY")
-    return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+    return reviews.today()
 
 
 def on_config(config: Any) -> Any:
@@ -57,9 +56,8 @@ def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -
     assert _project is not None
     source = _project.pages.get(page.file.src_uri)
     if source and source.next_review:
-        days = (source.next_review - today()).days
         context["review"] = {
             "last": source.last_reviewed, "next": source.next_review,
-            "status": "overdue" if days < 0 else "due soon" if days <= DUE_SOON_DAYS else "current",
+            "status": reviews.status(source.next_review, today()),
         }
     return context

@@ -93,6 +93,38 @@ def topic_cards_markdown(project: Project) -> str:
     return "\n".join(out + ["</ul>"])
 
 
+def review_schedule_markdown(project: Project) -> str:
+    """A table of every page with its review dates and status (for the Review schedule page)."""
+    from .reviews import schedule, today
+
+    def day(d: Any) -> str:
+        return d.strftime("%-d %B %Y") if d else "not set"
+
+    on = today()
+    rows = ["| Page | Last reviewed | Next review due | Status |", "|---|---|---|---|"]
+    for r in schedule(project, on):
+        title = r.title.replace("|", "\\|")
+        status = {"overdue": "**Overdue**", "due soon": "Due soon"}.get(r.status, r.status.capitalize())
+        if r.status == "overdue":
+            status += f" ({r.days_overdue} days)"
+        elif r.status == "due soon":
+            status += f" (in {r.days_left} days)"
+        rows.append(f"| [{title}]({r.path}) | {day(r.last_reviewed)} | {day(r.next_review)} | {status} |")
+    return "\n".join(rows) + f"\n\nStatus as on {day(on)}, when this site was built."
+
+
+def whats_new_markdown(project: Project) -> str:
+    """The entries of docs/data/changes.yml, newest first, each with the pages it changed."""
+    out: list[str] = []
+    for news in project.whats_new:
+        out += [f"## {news.date.strftime('%-d %B %Y')}: {news.title}", ""]
+        out += [f"- {item.text}" for item in news.changes] + [""]
+        if news.pages:
+            names = [f"[{project.pages[p].meta.get('title') or p}]({p})" for p in news.pages if p in project.pages]
+            out += ["Pages changed: " + ", ".join(names) + ".", ""]
+    return "\n".join(out) if out else "No changes have been recorded yet."
+
+
 def context_for(project: Project) -> dict[str, Any]:
     """The names a page may use in {{ … }}; listed for editors on the How to edit page."""
 
@@ -109,6 +141,8 @@ def context_for(project: Project) -> dict[str, Any]:
         "board_contacts": board_contacts_markdown(project),
         "formerly": formerly_by_id,
         "topic_cards": topic_cards_markdown(project),
+        "review_schedule": review_schedule_markdown(project),
+        "whats_new": whats_new_markdown(project),
     }
 
 

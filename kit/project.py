@@ -14,6 +14,7 @@ from typing import Any, Iterator
 import jinja2
 
 from . import yamlio
+from .changes import load_changes
 from .config import SiteConfig, load_config
 from .errors import ContentError, Problem, Problems
 from .pages import Page, list_items, parse_date, read_page, split_sections
@@ -119,6 +120,7 @@ class Project:
     topics: list[Topic] = field(default_factory=list)
     summary: Lists | None = None
     guidelines: Lists | None = None
+    whats_new: tuple = ()  # kit.changes.News entries from docs/data/changes.yml, newest first
 
     @property
     def board(self):  # noqa: ANN201 - a Board
@@ -298,7 +300,8 @@ def load_project(root: Path) -> Project:
     if config is None:
         p.raise_if_any()
         raise AssertionError
-    from .markdown import context_for  # late import: it needs the loaded data
+    from .internal import check_internal_links  # late imports: they need the loaded data
+    from .markdown import context_for
 
     docs = root / "docs"
     pages: dict[str, Page] = {}
@@ -320,6 +323,7 @@ def load_project(root: Path) -> Project:
         if rel not in pages:
             p.add("mkdocs.yml", "field nav", f"lists {rel}, but docs/{rel} does not exist")
     project = Project(root, config, links, offences, pages, {}, nav)
+    project.whats_new = load_changes(root, pages, p)
     context = context_for(project)
     for rel, page in pages.items():
         check_links_in_text(page, links, p)
@@ -332,6 +336,7 @@ def load_project(root: Path) -> Project:
     if GUIDELINES_PAGE in pages:
         project.guidelines = _lists(pages[GUIDELINES_PAGE], project.rendered[GUIDELINES_PAGE],
                                     ("Remember", "Do not", "Inappropriate", "Appropriate"), p, prose=("Remember",))
+    check_internal_links(project, p)
     p.raise_if_any()
     return project
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -19,24 +20,82 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from kit import ContentError, Project, load_project  # noqa: E402
+from kit import ContentError, Project, load_project, reviews  # noqa: E402
 
 
 class BuildFailed(Exception):
     """A step failed; its own output has already said why."""
 
 
+def editor_messages(output: str) -> list[str]:
+    """The warnings and errors of a MkDocs run in the editor's terms: file paths from the project
+    root, no INFO chatter, and a Python traceback cut down to its last line."""
+    out: list[str] = []
+    in_traceback = False
+    for line in output.splitlines():
+        if line.startswith("Traceback (most recent call last)"):
+            in_traceback = True
+            continue
+        if in_traceback:
+            if line[:1] in (" ", "\t", "") or line.startswith("During handling"):
+                continue
+            in_traceback = False
+            out.append(f"unexpected error in a build step: {line.strip()} (run with SG_DEBUG=1 for the details)")
+            continue
+        m = re.match(r"^(WARNING|ERROR)\s*-\s*(.*)$", line) or re.match(r"^(Error|Aborted)\b:?\s*(.*)$", line)
+        if m:
+            text = re.sub(r"\bDoc file '([^']+)'", r"docs/\1:", m.group(2).strip())
+            out.append(text if m.group(1) != "Aborted" else f"Aborted {text}")
+        elif out and line.startswith((" ", "\t")) and line.strip():
+            out[-1] += " " + line.strip()
+    return out
+
+
 def build_site(root: Path, out: Path) -> None:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+    # Not --quiet: with it MkDocs drops its warnings before --strict can count them, so a broken
+    # link would pass. Its output is captured and shown as editor_messages instead.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
            "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(out)]
-    if subprocess.run(cmd, cwd=root, env=env).returncode != 0:
+    run = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    if os.environ.get("SG_DEBUG"):
+        print(run.stdout + run.stderr, file=sys.stderr)
+    else:
+        for message in editor_messages(run.stdout + "\n" + run.stderr):
+            print(f"  - {message}", file=sys.stderr)
+    if run.returncode != 0:
         raise BuildFailed("the site did not build (see the messages above)")
+
+
+def source_date_epoch(root: Path) -> str:
+    """The time of the last commit (seconds since 1970), or a fixed date outside git."""
+    try:
+        run = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, timeout=30)
+        if run.returncode == 0 and run.stdout.strip().isdigit():
+            return run.stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return "1795564800"  # 2026-11-25 00:00 UTC
+
+
+def print_review_warnings(project: Project) -> None:
+    """Warn about every page past its next_review date and list those due within 30 days."""
+    overdue, soon = reviews.overdue_and_due_soon(project)
+    for row in overdue:
+        print(f"WARNING: {row.file}: overdue for review since {row.next_review} "
+              f"({row.days_overdue} days): review it and update last_reviewed and next_review", file=sys.stderr)
+    if soon:
+        print(f"Due for review within {reviews.DUE_SOON_DAYS} days:", file=sys.stderr)
+        for row in soon:
+            print(f"  - {row.file}: due {row.next_review} (in {row.days_left} days)", file=sys.stderr)
 
 
 def build(root: Path, site: Path) -> Project:
     """Check the content, build every output into a temporary folder, then swap it in for `site`."""
     project = load_project(root)  # raises ContentError listing every problem, before anything is written
+    # Reproducible: every step (MkDocs' sitemap, PDF and zip dates) takes its dates from the last commit.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(root))
+    print_review_warnings(project)
     site.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=site.parent, prefix=f".{site.name}-building-") as tmp:
         new = Path(tmp) / "site"
@@ -60,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     root = args.root.resolve()
     try:
         if args.check:
-            load_project(root)
+            print_review_warnings(load_project(root))
             print("The content and config are correct.")
             return 0
         build(root, (args.site_dir or root / "site").resolve())
@@ -71,6 +130,16 @@ def main(argv: list[str] | None = None) -> int:
     except BuildFailed as e:
         print(f"Build failed: {e}. The previous site/ is unchanged.", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("Build stopped. The previous site/ is unchanged.", file=sys.stderr)
+        return 130
+    except Exception as e:  # a fault in the build scripts, not in the content: no traceback for the editor
+        if os.environ.get("SG_DEBUG"):
+            raise
+        print(f"Build failed: unexpected error ({type(e).__name__}: {e}).\n"
+              "This is a fault in the build scripts rather than in the content. The previous site/ is unchanged.\n"
+              "Run again with SG_DEBUG=1 to see the details, and report it to the developers.", file=sys.stderr)
+        return 2
     print(f"Built {args.site_dir or root / 'site'}")
     return 0
 
