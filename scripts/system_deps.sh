@@ -3,9 +3,13 @@
 # Noto fonts as a fallback. Chromium is needed by the browser tests only. Installs them on Debian
 # when run as root; otherwise says what to install.
 set -euo pipefail
+# ldconfig lives in /sbin, which is not on every user's PATH. On a CI runner (e.g. GitHub Actions),
+# run it with sudo to install: sudo env WITH_BROWSER=1 bash scripts/system_deps.sh
+export PATH="$PATH:/usr/sbin:/sbin"
 need=()
-ldconfig -p 2>/dev/null | grep -q 'libpango-1.0.so' || need+=(libpango-1.0-0)
-ldconfig -p 2>/dev/null | grep -q 'libpangoft2-1.0.so' || need+=(libpangoft2-1.0-0)
+libs="$(ldconfig -p 2>/dev/null || true)"   # read in full: `ldconfig -p | grep -q` can die of SIGPIPE under pipefail
+grep -q 'libpango-1.0.so' <<<"$libs" || need+=(libpango-1.0-0)
+grep -q 'libpangoft2-1.0.so' <<<"$libs" || need+=(libpangoft2-1.0-0)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
 if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
 [ ${#need[@]} -eq 0 ] && exit 0
