@@ -238,8 +238,15 @@ def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
 
 def jinja_env() -> jinja2.Environment:
     # "{#" starts a Jinja comment by default but is common in Markdown attribute lists ({#id}).
-    return jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                              comment_start_string="{##", comment_end_string="##}")
+    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
+                             comment_start_string="{##", comment_end_string="##}")
+    env.filters["long_date"] = long_date
+    return env
+
+
+def long_date(value: dt.date) -> str:
+    """25 November 2026: the way dates are written on the site, posters and documents."""
+    return f"{value.day} {value:%B %Y}"
 
 
 def render_text(text: str, context: dict[str, Any], file: str, first_line: int, p: Problems) -> str:
