@@ -316,7 +316,7 @@ class Checker:
             return
         if scheme == "tel":
             if not re.match(r"^tel:\+?\d{3,15}$", address):
-                self.problem(page, shown, "is not a telephone number: write tel: followed by digits only (e.g. tel:01670536400)")
+                self.problem(page, shown, "is not a telephone number: write tel: followed by digits only (e.g. tel:01632960000)")
             return
         if scheme == "data":
             return
