@@ -304,7 +304,7 @@ class Checker:
             site_url = self.rules.site_url
             if site_url and address.startswith(site_url):
                 self.report.external[address].add(page)
-                self._internal(page, shown, address[len(site_url):], "", f"the board's site address ({site_url})")
+                self._internal(page, shown, address[len(site_url):], "", f"the address is on the board's site, {site_url}")
                 return
             self.report.external[address].add(page)
             for level, why in self.rules.check_external(address):
@@ -332,7 +332,7 @@ class Checker:
             prefix = urlsplit(self.rules.site_url).path or "/"
             if page in SPECIAL_PAGES and path.startswith(prefix):
                 # The 404 page is served at any address, so it must use absolute paths on the board's site.
-                self._internal(page, shown, address.removeprefix(prefix), "", f"the board's site path {prefix}")
+                self._internal(page, shown, address.removeprefix(prefix), "", f"the path is on the board's site, {prefix}")
                 return
             self.problem(page, shown, "is an absolute path (starting with /): it breaks when the site is opened from a shared drive or file://; write a relative link")
             return
@@ -351,9 +351,9 @@ class Checker:
                 else:
                     self.problem(page, shown, f"links to a folder: from a shared drive or file:// it does not open; link {index}")
                     return
-        where = f" ({via})" if via else ""
         if not self.site.exists(target):
-            self.problem(page, shown, f"the target {target}{where} does not exist in the built site")
+            where = f" ({via})" if via else ""
+            self.problem(page, shown, f"the target {target} does not exist in the built site{where}")
             return
         self.targets.add(target)
         if target.endswith(".html"):
@@ -562,24 +562,25 @@ class Checker:
             if n.startswith("/") or ".." in n.split("/"):
                 self.problem(rel, n, "a file in the zip would be unpacked outside its folder")
 
-    def download(self, rel: str) -> None:
-        """A file with a download's extension: not empty, and what its name says."""
+    def download(self, rel: str) -> bool:
+        """A file with a download's extension: not empty, and what its name says. True if sound."""
         path = self.site.root / rel
         suffix = path.suffix.lower()
-        size = path.stat().st_size
-        if size == 0:
+        if path.stat().st_size == 0:
             self.problem(rel, "", "is empty (0 bytes): the step that makes it failed")
-            return
+            return False
         magic = MAGIC.get(suffix)
         if magic:
             with path.open("rb") as f:
                 head = f.read(16)
             if not head.startswith(magic):
                 self.problem(rel, "", f"is not a real {suffix[1:].upper()} file (it starts with {head[:8]!r})")
+                return False
         elif suffix == ".svg":
-            head = path.read_bytes()[:2048].lower()
-            if b"<svg" not in head:
+            if b"<svg" not in path.read_bytes()[:4096].lower():
                 self.problem(rel, "", "is not an SVG image (no <svg> element)")
+                return False
+        return True
 
     # --- whole-site rules -------------------------------------------------------------------
     def data_rules(self) -> None:
@@ -678,8 +679,8 @@ class Checker:
                 self.css(rel)
             elif rel == "sitemap.xml":
                 self.sitemap(rel)
-            if suffix in MAGIC or suffix == ".svg":
-                self.download(rel)
+            if (suffix in MAGIC or suffix == ".svg") and not self.download(rel):
+                continue  # an empty or mislabelled file: reading it further would only repeat that
             if suffix == ".pdf":
                 self.pdf(rel)
             elif suffix == ".docx":
