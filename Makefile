@@ -3,7 +3,7 @@ PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test serve posters check check-reviews check-fork bench clean
+.PHONY: build test serve posters check check-reviews check-fork bench clean linkcheck
 
 # Set-up: check (and, as root on Debian, install) the system libraries, then a pinned virtualenv.
 .venv/ready: requirements.txt scripts/system_deps.sh
@@ -24,6 +24,9 @@ serve: .venv/ready  ## Live preview while editing (no PDFs: fast)
 
 check: .venv/ready  ## Check the content and config only, listing every problem
 	$(PY) scripts/build.py --check
+
+linkcheck: .venv/ready  ## Check every external address on the real web; report in .cache/linkcheck-report.md (the offline link check is part of `make test`)
+	$(PY) scripts/linkcheck.py --external
 
 check-fork: .venv/ready  ## In a fork: list every place that still carries the original board's identity
 	$(PY) scripts/check_fork.py
