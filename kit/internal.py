@@ -26,7 +26,17 @@ SCHEME = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 BUILT = ("downloads/",)  # files the build writes beside the pages (posters, documents)
 UNPUBLISHED = ("includes/", "data/")  # excluded from the site in mkdocs.yml
 ID = re.compile(r"\bid=\"([^\"]+)\"")
+SNIPPET = re.compile(r"^\s*-+8<-+\s+([\"'])([^\"']+)\1\s*$")  # --8<-- "fragment.md" (pymdownx.snippets)
 WHATS_NEW_PAGE = "whats-new.md"  # where the entries of docs/data/changes.yml are shown
+
+
+def snippet_folders(project: Project) -> list[str]:
+    """The folders pymdownx.snippets looks in, relative to the project root (as MkDocs runs it)."""
+    for item in project.config.raw.get("markdown_extensions") or []:
+        if isinstance(item, dict) and isinstance(item.get("pymdownx.snippets"), dict):
+            base = item["pymdownx.snippets"].get("base_path") or ["."]
+            return [str(b) for b in ([base] if isinstance(base, str) else base)]
+    return ["."]
 
 
 def site_markdown(project: Project, rel: str) -> str:
@@ -126,9 +136,21 @@ def check_internal_links(project: Project, p: Problems) -> None:
                     p.add(file, where, f"the link '{raw}' points to a section '#{anchor}' that {page_name} does not have; "
                           f"its sections are: {known or 'none'}")
 
+    folders = snippet_folders(project)
     for rel, page in project.pages.items():
         for offset, line in prose_lines(page.body):
             check(page.file, f"line {page.body_line + offset}", rel, line)
+        for offset, line in enumerate(page.body.splitlines()):  # fragments are included even inside code
+            m = SNIPPET.match(line)
+            if m:
+                name = re.sub(r"(:[-\d,]*)+$", "", m.group(2))
+                try:
+                    found = any((project.root / folder / name).is_file() for folder in folders)
+                except (OSError, ValueError):
+                    found = False
+                if not found:
+                    p.add(page.file, f"line {page.body_line + offset}", f"the fragment '{name}' does not exist: fragments live in "
+                          + " or ".join(f"{f.rstrip('/')}/" for f in folders) + "; check the file name")
     for news in project.whats_new:  # docs/data/changes.yml, shown on the What's new page
         for item in news.changes:
             check(CHANGES_FILE, f"line {item.line}", WHATS_NEW_PAGE, item.text)

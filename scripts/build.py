@@ -27,28 +27,39 @@ class BuildFailed(Exception):
     """A step failed; its own output has already said why."""
 
 
-def editor_messages(output: str) -> list[str]:
+def editor_messages(output: str, root: Path | None = None) -> list[str]:
     """The warnings and errors of a MkDocs run in the editor's terms: file paths from the project
-    root, no INFO chatter, and a Python traceback cut down to its last line."""
+    root, no INFO chatter, and a Python traceback cut down to its last line (and the project file
+    it happened in, such as a template under overrides/)."""
     out: list[str] = []
     in_traceback = False
+    where = ""
     for line in output.splitlines():
         if line.startswith("Traceback (most recent call last)"):
-            in_traceback = True
+            in_traceback, where = True, ""
             continue
         if in_traceback:
-            if line[:1] in (" ", "\t", "") or line.startswith("During handling"):
+            frame = re.match(r'^\s+File "([^"]+)", line (\d+)', line)
+            if frame and root is not None and "site-packages" not in frame.group(1):
+                try:
+                    where = f"{Path(frame.group(1)).resolve().relative_to(root.resolve()).as_posix()}: line {frame.group(2)}: "
+                except ValueError:
+                    pass
+            if line[:1] in (" ", "\t", "") or line.startswith(("During handling", "The above exception")):
                 continue
             in_traceback = False
-            out.append(f"unexpected error in a build step: {line.strip()} (run with SG_DEBUG=1 for the details)")
+            error = line.strip().rpartition(": ")[2]
+            if not any(error in seen for seen in out):  # not already said by MkDocs' own ERROR line
+                out.append(f"{where}unexpected error in a build step: {line.strip()} (run with SG_DEBUG=1 for the details)")
             continue
         m = re.match(r"^(WARNING|ERROR)\s*-\s*(.*)$", line) or re.match(r"^(Error|Aborted)\b:?\s*(.*)$", line)
         if m:
-            text = re.sub(r"\bDoc file '([^']+)'", r"docs/\1:", m.group(2).strip())
+            text = re.sub(r"\b(?:Doc file|Error reading page) '([^']+)'", r"docs/\1", m.group(2).strip())
+            text = re.sub(r"^Config value '([^']+)'", r"mkdocs.yml: field \1", text)
             out.append(text if m.group(1) != "Aborted" else f"Aborted {text}")
         elif out and line.startswith((" ", "\t")) and line.strip():
             out[-1] += " " + line.strip()
-    return out
+    return sorted(out, key=lambda m: m.startswith("Aborted"))  # the summary last
 
 
 def build_site(root: Path, out: Path) -> None:
@@ -61,7 +72,7 @@ def build_site(root: Path, out: Path) -> None:
     if os.environ.get("SG_DEBUG"):
         print(run.stdout + run.stderr, file=sys.stderr)
     else:
-        for message in editor_messages(run.stdout + "\n" + run.stderr):
+        for message in editor_messages(run.stdout + "\n" + run.stderr, root):
             print(f"  - {message}", file=sys.stderr)
     if run.returncode != 0:
         raise BuildFailed("the site did not build (see the messages above)")
