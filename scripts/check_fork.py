@@ -95,9 +95,19 @@ def _origin_lines(config_text: str) -> range:
         if key.value == "extra" and isinstance(value, yaml.MappingNode):
             for k, v in value.value:
                 if k.value == "origin":
-                    end = v.end_mark.line + (1 if v.end_mark.column > 0 else 0)
-                    return range(k.start_mark.line + 1, end + 1)
+                    return range(k.start_mark.line + 1, last_line(v) + 1)
     return range(0)
+
+
+def last_line(node: yaml.Node) -> int:
+    """The 1-based last line holding `node`'s content. (A block mapping's own end mark lies on the
+    next key's line, and a block scalar's at the start of the line after it.)"""
+    if isinstance(node, yaml.MappingNode) and node.value:
+        return last_line(node.value[-1][1])
+    if isinstance(node, yaml.SequenceNode) and node.value:
+        return last_line(node.value[-1])
+    end = node.end_mark
+    return end.line + (1 if end.column > 0 else 0)
 
 
 def _fix(rel: str, what: str) -> str:
