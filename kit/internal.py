@@ -30,9 +30,16 @@ SNIPPET = re.compile(r"^\s*-+8<-+\s+([\"'])([^\"']+)\1\s*$")  # --8<-- "fragment
 WHATS_NEW_PAGE = "whats-new.md"  # where the entries of docs/data/changes.yml are shown
 
 
-def snippet_folders(project: Project) -> list[str]:
-    """The folders pymdownx.snippets looks in, relative to the project root (as MkDocs runs it)."""
-    for item in project.config.raw.get("markdown_extensions") or []:
+def _raw_config(project: Project) -> dict:
+    return project.config.raw if project.config is not None else {}  # None: mkdocs.yml has problems of its own
+
+
+def snippet_folders(project: Project) -> list[str] | None:
+    """The folders pymdownx.snippets looks in, relative to the project root (as MkDocs runs it);
+    None when mkdocs.yml could not be read."""
+    if project.config is None:
+        return None
+    for item in _raw_config(project).get("markdown_extensions") or []:
         if isinstance(item, dict) and isinstance(item.get("pymdownx.snippets"), dict):
             base = item["pymdownx.snippets"].get("base_path") or ["."]
             return [str(b) for b in ([base] if isinstance(base, str) else base)]
@@ -56,7 +63,7 @@ def page_anchors(project: Project, rel: str) -> set[str]:
     import markdown
 
     names, configs = ["toc", "tables", "fenced_code"], {}  # MkDocs always adds these three
-    for item in project.config.raw.get("markdown_extensions") or []:
+    for item in _raw_config(project).get("markdown_extensions") or []:
         name, cfg = next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
         if isinstance(name, str) and name not in names:
             names.append(name)
@@ -141,7 +148,7 @@ def check_internal_links(project: Project, p: Problems) -> None:
         for offset, line in prose_lines(page.body):
             check(page.file, f"line {page.body_line + offset}", rel, line)
         for offset, line in enumerate(page.body.splitlines()):  # fragments are included even inside code
-            m = SNIPPET.match(line)
+            m = SNIPPET.match(line) if folders is not None else None
             if m:
                 name = re.sub(r"(:[-\d,]*)+$", "", m.group(2))
                 try:
@@ -150,7 +157,7 @@ def check_internal_links(project: Project, p: Problems) -> None:
                     found = False
                 if not found:
                     p.add(page.file, f"line {page.body_line + offset}", f"the fragment '{name}' does not exist: fragments live in "
-                          + " or ".join(f"{f.rstrip('/')}/" for f in folders) + "; check the file name")
+                          + " or ".join(f"{f.rstrip('/')}/" for f in folders or []) + "; check the file name")
     for news in project.whats_new:  # docs/data/changes.yml, shown on the What's new page
         for item in news.changes:
             check(CHANGES_FILE, f"line {item.line}", WHATS_NEW_PAGE, item.text)

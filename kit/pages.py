@@ -76,7 +76,10 @@ def parse_date(value: Any, file: str, name: str, line: int | None, p: Problems) 
 
 
 def read_page(path: str, file: str, text: str, p: Problems, *, topic: bool) -> Page:
+    before = len(p.items)
     meta, body, body_line, key_lines = split_front_matter(text, file, p)
+    if len(p.items) > before and text.startswith("---"):  # unreadable front matter: that one message says it all
+        return Page(path=path, file=file, meta={}, body=body, body_line=body_line)
     allowed = set(COMMON_REQUIRED + COMMON_OPTIONAL) | (set(TOPIC_REQUIRED + TOPIC_OPTIONAL) if topic else set())
     required = COMMON_REQUIRED + (TOPIC_REQUIRED if topic else ())
     if meta or text.startswith("---"):

@@ -295,8 +295,20 @@ def check_placeholders(page: Page, p: Problems) -> None:
 
 def load_project(root: Path) -> Project:
     """Read and check everything; raise ContentError listing every problem."""
-    root = Path(root).resolve()
     p = Problems()
+    try:
+        return _load_project(Path(root).resolve(), p)
+    except ContentError:
+        raise
+    except Exception:
+        # Code that fills pages in may trip over content already found wrong (an empty title, a
+        # broken list): report the content problems, which the editor can fix, not the fault.
+        if p.items:
+            raise ContentError(p.items) from None
+        raise
+
+
+def _load_project(root: Path, p: Problems) -> Project:
     try:
         config = load_config(root)
     except ContentError as e:
@@ -304,9 +316,6 @@ def load_project(root: Path) -> Project:
         config = None
     links = load_links(root, p)
     offences = load_offences(root, links, p)
-    if config is None:
-        p.raise_if_any()
-        raise AssertionError
     from .internal import check_internal_links  # late imports: they need the loaded data
     from .markdown import context_for
 
@@ -322,6 +331,14 @@ def load_project(root: Path) -> Project:
             p.add(f"docs/{rel}", "", "is not saved as UTF-8 text: save it again as UTF-8")
             continue
         pages[rel] = read_page(rel, f"docs/{rel}", text, p, topic=rel.startswith("topics/"))
+    if config is None:  # the pages cannot be filled in without the board's settings: report what can be checked
+        for page in pages.values():
+            check_links_in_text(page, links, p)
+            check_placeholders(page, p)
+        unfilled = Project(root, None, links, offences, pages, {r: pg.body for r, pg in pages.items()})  # type: ignore[arg-type]
+        check_internal_links(unfilled, p)
+        p.raise_if_any()
+        raise AssertionError
     nav = [x for x in _nav_paths(config.raw.get("nav")) if x.endswith(".md")]
     for rel in pages:
         if nav and rel not in nav:

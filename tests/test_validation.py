@@ -1,0 +1,210 @@
+"""Every mistake an editor can make gives a clear message and a non-zero exit, never a traceback.
+
+Each case edits a throwaway copy of the project, then runs `python scripts/build.py --check` (a
+few run the full build) as the editor would, and checks the exit code, that the message names
+the file and the line or field, and that no Python traceback is shown.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+
+ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SG_TODAY": "2026-11-25"}
+ENV.pop("SG_DEBUG", None)
+
+
+def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(root / "scripts" / "build.py"), *args], cwd=root,
+                          capture_output=True, text=True, env=ENV, timeout=600)
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    f = root / rel
+    text = f.read_text(encoding="utf-8")
+    assert old in text, f"test set-up: {old!r} is not in {rel}"
+    f.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def append(root: Path, rel: str, text: str) -> None:
+    with (root / rel).open("a", encoding="utf-8") as f:
+        f.write(text)
+
+
+def assert_fails_clearly(result: subprocess.CompletedProcess[str], *expected: str) -> str:
+    output = result.stdout + result.stderr
+    assert result.returncode != 0, f"the build passed:\n{output}"
+    assert "Traceback" not in output, output
+    for needle in expected:
+        assert needle in output, f"{needle!r} is not in the message:\n{output}"
+    return output
+
+
+EMAIL = "docs/topics/email.md"
+ABOUT = "docs/about.md"
+
+# id -> (edits, what the message must contain). An edit is (file, old, new) or (file, None, text to append).
+CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
+    "bad-yaml": ([(EMAIL, "title: Email\n", "title: Email: the basics\n")],
+                 [f"{EMAIL}: line 2: front matter: the YAML cannot be read"]),
+    "front-matter-not-closed": ([(EMAIL, "qualifier: Either via mobile phones or web based software.\n---\n",
+                                  "qualifier: Either via mobile phones or web based software.\n")],
+                                [f"{EMAIL}: line 1: the front matter is not closed"]),
+    "no-front-matter": ([(ABOUT, '---\ntitle: "About this guidance"', 'title: "About this guidance"')],
+                        [f"{ABOUT}: line 1: the page must start with front matter"]),
+    "unknown-field": ([(EMAIL, "title: Email\n", "title: Email\ncolour: red\n")],
+                      [f"{EMAIL}: line 3 (field colour): 'colour' is not a known field"]),
+    "missing-field": ([(EMAIL, "description: Safer working practice for adults who work with children and families when using email.\n", "")],
+                      [f"{EMAIL}: field description: is missing"]),
+    "missing-topic-part": ([(EMAIL, "## Safe practice\n\n- Check your organisation policy regarding use of your work account for personal use e.g. shopping.\n\n", "")],
+                           [f"{EMAIL}: the section '## Safe practice' is missing"]),
+    "empty-list": ([(EMAIL, "- Check your organisation policy regarding use of your work account for personal use e.g. shopping.\n", "")],
+                   [f"{EMAIL}: line 14: the list under 'Safe practice' is empty"]),
+    "not-a-date": ([(EMAIL, "last_reviewed: 2026-11-25", "last_reviewed: 25/11/2026")],
+                   [f"{EMAIL}: line 4 (field last_reviewed): '25/11/2026' is not a date"]),
+    "impossible-date": ([(EMAIL, "next_review: 2027-11-25", "next_review: 2027-02-30")],
+                        [f"{EMAIL}: line 5 (field next_review): '2027-02-30' is not a real date"]),
+    "missing-date": ([(EMAIL, "next_review: 2027-11-25\n", "")],
+                     [f"{EMAIL}: field next_review: is missing: write the date as YYYY-MM-DD"]),
+    "review-before-last-reviewed": ([(EMAIL, "next_review: 2027-11-25", "next_review: 2025-11-25")],
+                                    [f"{EMAIL}: line 5 (field next_review): 2025-11-25 is not after last_reviewed"]),
+    "broken-internal-link": ([(ABOUT, None, "\nSee the [email page](topics/emial.md).\n")],
+                             [f"{ABOUT}: line ", "the link 'topics/emial.md' goes to docs/topics/emial.md, which does not exist: did you mean 'topics/email.md'?"]),
+    "broken-anchor": ([(ABOUT, None, "\nSee [its consequences](topics/email.md#consequences).\n")],
+                      [f"{ABOUT}: line ", "points to a section '#consequences' that docs/topics/email.md does not have",
+                       "#consequences-of-poor-practice"]),
+    "broken-anchor-same-page": ([(ABOUT, None, "\nSee [the licence](#license).\n")],
+                                [f"{ABOUT}: line ", "'#license' that this page does not have", "#licence"]),
+    "missing-image": ([(ABOUT, None, "\n![Our team](assets/team-photo.jpg)\n")],
+                      [f"{ABOUT}: line ", "the image 'assets/team-photo.jpg' is missing: put the file at docs/assets/team-photo.jpg"]),
+    "missing-html-image": ([(ABOUT, None, '\n<img src="assets/chart.png" alt="A chart">\n')],
+                           [f"{ABOUT}: line ", "the image 'assets/chart.png' is missing"]),
+    "missing-fragment": ([(ABOUT, None, '\n--8<-- "immediate-danger-v2.md"\n')],
+                         [f"{ABOUT}: line ", "the fragment 'immediate-danger-v2.md' does not exist"]),
+    "missing-logo": ([("mkdocs.yml", "logo: assets/board-logo.svg", "logo: assets/our-logo.png")],
+                     ["mkdocs.yml: field extra.board.logo: points to docs/assets/our-logo.png, which does not exist"]),
+    "board-missing-key": ([("mkdocs.yml", "    short_name: NSCB", "    # short_name: NSCB")],
+                          ["mkdocs.yml: field extra.board.short_name: is missing"]),
+    "bad-colour": ([("mkdocs.yml", 'colour: "#1f4e79"', "colour: dark blue")],
+                   ["mkdocs.yml: field extra.board.colour: 'dark blue' is not a colour"]),
+    "contact-without-phone-or-address": ([("mkdocs.yml", '        phone: "101"\n', "")],
+                                         ["mkdocs.yml: field extra.board.contacts[2]: has neither a phone number nor an address"]),
+    "bad-mkdocs-yaml": ([("mkdocs.yml", "    short_name: NSCB", "   short_name: NSCB")],
+                        ["mkdocs.yml: line 12: the YAML cannot be read"]),
+    "offence-missing-statute": ([("docs/data/offences.yml", "    statute: Offences Against the Person Act 1861\n", "")],
+                                ["docs/data/offences.yml: offence threats-to-kill field statute: is missing"]),
+    "address-not-in-links": ([(ABOUT, None, "\nMore at https://www.example.org/guidance today.\n")],
+                             [f"{ABOUT}: line ", "the address https://www.example.org/guidance is written into the page: add it to docs/data/links.yml"]),
+    "link-id-not-in-links": ([(ABOUT, None, "\nSee [the helpline][pos-helpline].\n")],
+                             [f"{ABOUT}: line ", "the link [pos-helpline] is not in docs/data/links.yml"]),
+    "unfilled-placeholder": ([(ABOUT, None, "\nAsk (Insert name of designated person) for help.\n")],
+                             [f"{ABOUT}: line ", "the fill-in field (Insert name of designated person) has not been filled in"]),
+    "unknown-jinja-name": ([(ABOUT, None, "\nContact {{ board.phone_number }}.\n")],
+                           [f"{ABOUT}: uses an unknown name"]),
+    "page-not-in-nav": ([("docs/extra-page.md", None, "---\ntitle: Extra\ndescription: x\nlast_reviewed: 2026-11-25\nnext_review: 2027-11-25\n---\n\nText.\n")],
+                        ["docs/extra-page.md: is not in the navigation"]),
+    "nav-lists-missing-page": ([("mkdocs.yml", "      - whats-new.md\n", "      - whats-new.md\n      - news.md\n")],
+                               ["mkdocs.yml: field nav: lists news.md, but docs/news.md does not exist"]),
+    "changes-bad-entry": ([("docs/data/changes.yml", "- date: 2026-11-25\n  title: \"Web addresses brought up to date\"",
+                            "- date: 2026-13-01\n  title: \"Web addresses brought up to date\"\n  author: me")],
+                          ["docs/data/changes.yml: line ", "(field date): '2026-13-01' is not a real date",
+                           "(field author): is not a known field"]),
+    "changes-unknown-page": ([("docs/data/changes.yml", "pages: [legal-consequences.md]", "pages: [legal.md]")],
+                             ["docs/data/changes.yml: line ", "(field pages): 'legal.md' is not a page"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_each_mistake_is_reported_with_file_and_place(case: str, tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    edits, expected = CASES[case]
+    for rel, old, new in edits:
+        if old is None:
+            append(root, rel, new)
+        else:
+            edit(root, rel, old, new)
+    output = assert_fails_clearly(run(root, "--check"), *expected)
+    assert "Nothing was published" in output
+
+
+def test_not_utf8_page_is_reported(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    f = root / ABOUT
+    f.write_bytes(f.read_bytes() + "\nCafé\n".encode("latin-1"))
+    assert_fails_clearly(run(root, "--check"), f"{ABOUT}: is not saved as UTF-8 text")
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    for case in ("bad-colour", "not-a-date", "broken-internal-link", "offence-missing-statute", "missing-image",
+                 "unfilled-placeholder", "address-not-in-links"):
+        for rel, old, new in CASES[case][0]:
+            append(root, rel, new) if old is None else edit(root, rel, old, new)
+    output = assert_fails_clearly(run(root, "--check"), "problems in the content:")
+    for case in ("bad-colour", "not-a-date", "broken-internal-link", "offence-missing-statute", "missing-image",
+                 "unfilled-placeholder", "address-not-in-links"):
+        for needle in CASES[case][1]:
+            assert needle in output, f"{case}: {needle!r} missing from the combined report:\n{output}"
+
+
+def test_full_build_with_a_broken_link_fails_before_writing_anything(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    append(root, ABOUT, "\nSee the [email page](topics/emial.md).\n")
+    assert_fails_clearly(run(root), f"{ABOUT}: line ", "topics/emial.md", "Nothing was published")
+    assert not (root / "site").exists()
+    assert not list(root.glob(".site-building-*")), "the temporary build folder was left behind"
+
+
+def test_full_build_reports_mkdocs_config_errors_with_the_file(tmp_path: Path) -> None:
+    """A mistake only MkDocs sees (a misspelt plugin) still names mkdocs.yml, with no traceback."""
+    root = copy_project(tmp_path / "project")
+    edit(root, "mkdocs.yml", "  - offline\n", "  - ofline\n")
+    assert_fails_clearly(run(root), "mkdocs.yml: field plugins", "ofline", "The previous site/ is unchanged")
+
+
+def test_full_build_reports_a_broken_template_without_a_traceback(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    append(root, "overrides/main.html", "\n{% if %}\n")
+    assert_fails_clearly(run(root), "overrides/main.html: line", "TemplateSyntaxError", "SG_DEBUG=1")
+
+
+def test_unexpected_error_in_the_build_scripts_shows_no_traceback(tmp_path: Path) -> None:
+    """A fault in our own code (here: kit made to crash) gives a short message and exit 2, not a traceback."""
+    root = copy_project(tmp_path / "project")
+    append(root, "kit/reviews.py", "\n\ndef schedule(*args, **kwargs):\n    raise RuntimeError('simulated fault')\n")
+    output = assert_fails_clearly(run(root, "--check"), "unexpected error (RuntimeError: simulated fault)", "SG_DEBUG=1")
+    assert run(root, "--check").returncode == 2, output
+
+
+def test_mkdocs_strict_still_catches_what_kit_cannot_see(tmp_path: Path) -> None:
+    """MkDocs' own link validation stays on (not hidden by --quiet) as a second line of defence:
+    a broken link made by a {{ … }} name passes kit but fails the build, naming the page."""
+    root = copy_project(tmp_path / "project")
+    append(root, ABOUT, '\nSee the [email page]({{ "topics/" + "emial.md" }}).\n')
+    assert run(root, "--check").returncode == 0  # kit does not evaluate links written by {{ … }}
+    assert_fails_clearly(run(root), "docs/about.md contains a link 'topics/emial.md'", "The previous site/ is unchanged")
+
+
+def test_editor_messages_turn_mkdocs_output_into_file_messages() -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from scripts.build import editor_messages
+
+    root = Path("/proj")
+    out = editor_messages(
+        "INFO    -  Building documentation\n"
+        "WARNING -  Doc file 'about.md' contains a link 'x.md', but the target is not found among documentation files.\n"
+        "Traceback (most recent call last):\n"
+        '  File "/proj/.venv/lib/python3.11/site-packages/mkdocs/x.py", line 3, in f\n'
+        '  File "/proj/overrides/main.html", line 7, in template\n'
+        "    {% if %}\n"
+        "jinja2.exceptions.TemplateSyntaxError: Expected an expression\n"
+        "Aborted with 1 warnings in strict mode!\n", root)
+    assert out[0] == "docs/about.md contains a link 'x.md', but the target is not found among documentation files."
+    assert out[1].startswith("overrides/main.html: line 7: unexpected error in a build step: jinja2.exceptions.TemplateSyntaxError")
+    assert out[-1].startswith("Aborted")
+    assert not any("INFO" in m or "Traceback" in m for m in out)
