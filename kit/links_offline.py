@@ -7,7 +7,8 @@ What it proves, reporting every failure at once with page, link and why:
   an `#anchor` exists in the target (an HTML id, an SVG id, a PDF named destination or page);
 - downloads (PDF, Word, zip, images) exist, are not empty and are what their name says;
 - links inside the PDFs (link annotations and bookmarks) go to destinations that exist, and their
-  external addresses obey the rules below, as do the hyperlinks in Word documents;
+  external addresses obey the rules below, as do the hyperlinks in Word documents and what the QR
+  codes printed in the PDFs say (each page drawn and decoded; every poster must carry a readable one);
 - every external address comes from docs/data/links.yml (or is the board's own site or a board
   contact), none is on a retired domain or a retired address, and all use https;
 - every page is in the navigation, and nothing in docs/ is an orphan.
@@ -97,6 +98,7 @@ class Report:
     checked: Counter = field(default_factory=Counter)  # links checked, by kind of file
     files: Counter = field(default_factory=Counter)  # files read, by kind
     external: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))  # address -> pages
+    qr_codes: list[tuple[str, int, str]] = field(default_factory=list)  # (PDF, page, what the code says)
     seconds: float = 0.0
 
     @property
@@ -489,6 +491,7 @@ class Checker:
                         self.problem(rel, f"page {number}: {kind} action", "a PDF link may only open an address or a place in a document")
                 elif annot.get("/Dest") is not None:
                     check_dest(f"page {number}: internal link", annot["/Dest"])
+        self.qr_codes(rel)
         try:
             outline = reader.outline
         except Exception as e:  # noqa: BLE001
@@ -509,6 +512,39 @@ class Checker:
                     self.problem(rel, f"bookmark '{item.title}'", "goes to a page that is not in the PDF")
 
         walk(outline)
+
+    def qr_codes(self, rel: str) -> None:
+        """Read every QR code in a PDF (each page drawn, then decoded) and check where it leads.
+        A poster (a PDF under a posters/ folder) must carry a QR code that can be read."""
+        try:
+            import pypdfium2
+            import zxingcpp
+        except ImportError as e:  # pinned in requirements.txt; say so rather than pass silently
+            self.problem(rel, "QR codes", f"not checked: {e.name} is not installed (pip install -r requirements.txt)", "warning")
+            return
+        poster = "posters" in rel.split("/")[:-1]
+        try:
+            doc = pypdfium2.PdfDocument(str(self.site.root / rel))
+        except pypdfium2.PdfiumError as e:
+            self.problem(rel, "", f"cannot be drawn to read its QR codes ({e})")
+            return
+        try:
+            for number in range(1, len(doc) + 1):
+                page = doc[number - 1]
+                codes: list[str] = []
+                for scale in (2, 4) if poster else (2,):  # about 144 dpi; a poster's code is tried again at 288
+                    image = page.render(scale=scale, grayscale=True).to_pil()
+                    codes = [c.text for c in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+                    if codes:
+                        break
+                for text in codes:
+                    self.report.qr_codes.append((rel, number, text))
+                    self.check(rel, text, "QR codes", shown=f"page {number}: QR code {text}")
+                if poster and not codes:
+                    self.report.checked["QR codes"] += 1
+                    self.problem(rel, f"page {number}", "has no QR code that can be read: a poster's code must lead readers to its page")
+        finally:
+            doc.close()
 
     def docx(self, rel: str) -> None:
         self.report.files["Word documents"] += 1

@@ -368,3 +368,50 @@ def test_a_valid_zip_and_docx_pass(site: Path, tmp_path: Path, project: Project)
     got = messages([p for p in report.errors if p.page.startswith("downloads/")])
     assert "kit.zip" not in got
     assert "ok.docx: hyperlink" not in got and "ok.docx: internal link #no-such-bookmark" in got
+
+
+# --- QR codes -------------------------------------------------------------------------------------
+
+def _poster_pdf(path: Path, qr_target: str | None) -> None:
+    """A poster drawn the way the kit draws them: WeasyPrint, with segno's inline SVG QR code."""
+    import segno
+    import weasyprint
+
+    qr = segno.make(qr_target, error="m").svg_inline(scale=1, border=2, omitsize=True, title="QR code",
+                                                    svgclass="qr") if qr_target else ""
+    html = ("<html lang='en-GB'><style>@page { size: A4 } .qr { width: 25mm; height: 25mm }</style>"
+            f"<body><h1>Email</h1><p>Best practice…</p>{qr}</body></html>")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(weasyprint.HTML(string=html).write_pdf())
+
+
+def test_the_qr_codes_on_the_posters_lead_to_pages_that_exist(site: Path, report: Report, project: Project):
+    posters = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.pdf") if "posters" in p.parts)
+    if not posters:
+        pytest.skip("the build has no posters yet")
+    read = {rel: [text for pdf, _n, text in report.qr_codes if pdf == rel] for rel in posters}
+    unread = [rel for rel, codes in read.items() if not codes]
+    assert not unread, f"posters with no readable QR code: {unread}"
+    for rel, codes in read.items():
+        for text in codes:
+            assert text.startswith(project.board.site_url), (rel, text)
+            assert (site / text[len(project.board.site_url):].split("#")[0]).is_file(), (rel, text)
+
+
+def test_qr_codes_are_read_and_checked(site: Path, tmp_path: Path, project: Project):
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    base = project.board.site_url
+    posters = copy / "downloads" / "posters"
+    _poster_pdf(posters / "good.pdf", base + "topics/email.html")
+    _poster_pdf(posters / "wrong-page.pdf", base + "topics/e-mail.html")
+    _poster_pdf(posters / "retired.pdf", "http://www.ceop.gov.uk/")
+    _poster_pdf(posters / "no-code.pdf", None)
+    report = check_site(ROOT, copy)
+    assert ("downloads/posters/good.pdf", 1, base + "topics/email.html") in report.qr_codes
+    got = messages(report.errors)
+    assert "downloads/posters/good.pdf" not in got
+    assert (f"downloads/posters/wrong-page.pdf: page 1: QR code {base}topics/e-mail.html: "
+            "the target topics/e-mail.html does not exist in the built site") in got
+    assert "downloads/posters/retired.pdf: page 1: QR code http://www.ceop.gov.uk/: ceop.gov.uk is a retired domain" in got
+    assert "downloads/posters/no-code.pdf: page 1: has no QR code that can be read" in got
