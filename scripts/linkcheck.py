@@ -52,6 +52,8 @@ def online(args: argparse.Namespace, root: Path) -> int:
             label = f" [{', '.join(r.labels)}]" if r.labels else ""
             print(f"  {r.verdict.upper():8} {r.url}{label}: {r.message}")
     print(run.summary())
+    if run.results and all(r.status is None and r.message.startswith(("could not connect", "timed out")) for r in run.results):
+        print("No address could be reached at all: is this machine offline, or behind a proxy?")
     print(f"Report: {report} (and {report.with_suffix('.json').name})")
     if run.broken:
         return 1

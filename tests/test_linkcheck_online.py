@@ -65,6 +65,14 @@ class Handler(BaseHTTPRequestHandler):
                 self._answer(500 if hits == 1 else 200)
             elif path == "/always-500":
                 self._answer(500)
+            elif path == "/rate-limited":  # asks the checker to wait a second, once
+                if hits == 1:
+                    self.send_response(429)
+                    self.send_header("Retry-After", "1")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    self._answer(200)
             elif path == "/no-head":
                 self._answer(405 if self.command == "HEAD" else 200)
             elif path == "/forbidden":
@@ -165,6 +173,19 @@ def test_every_kind_of_answer_is_classified_within_bounded_time(server):
     # A polite User-Agent on every request, saying what it is
     agents = {ua for _, _, ua in server.log}
     assert agents == {FAST.user_agent} and "LinkCheck" in FAST.user_agent
+
+
+def test_retries_back_off_and_respect_retry_after(server):
+    settings = Settings(timeout=1, retries=2, backoff=0.2, max_backoff=5)
+    start = time.perf_counter()
+    [r] = check_urls([server.url("/always-500")], settings).results
+    took = time.perf_counter() - start
+    assert r.verdict == BROKEN and r.attempts == 3 and "after 3 attempts" in r.message
+    assert took >= 0.2 + 0.4  # paused 0.2 s, then 0.4 s
+    start = time.perf_counter()
+    [r] = check_urls([server.url("/rate-limited")], settings).results
+    assert r.verdict == OK and r.attempts == 2
+    assert time.perf_counter() - start >= 1.0  # waited as the server asked, not just 0.2 s
 
 
 def test_ok_answers_are_fetched_with_head_only(server):
