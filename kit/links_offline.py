@@ -322,6 +322,10 @@ class Checker:
             return
         if scheme == "data":
             return
+        if scheme == "file":
+            self.problem(page, shown, "is a file:// address on the machine that built it: readers cannot open it; "
+                                      "link a page of the site (or the board's site address in a PDF)")
+            return
         if scheme:
             self.problem(page, shown, f"uses '{scheme}:', which readers cannot follow from the site: link a page, a file or an https:// address")
             return

@@ -314,6 +314,7 @@ def test_html_faults_of_every_kind_in_one_page(site: Path, tmp_path: Path, proje
         ('<img src="assets/missing.png" alt="">', "the target assets/missing.png does not exist"),
         ('<img srcset="assets/board-logo.svg 1x, assets/missing@2x.png 2x" alt="">', "assets/missing@2x.png does not exist"),
         ('<a href="javascript:alert(1)">', "uses 'javascript:'"),
+        ('<a href="file:///home/editor/site/index.html">', "is a file:// address on the machine that built it"),
         ('<a href="mailto:nobody">', "is not an email address"),
         ('<a href="tel:01670 536400">', "is not a telephone number"),
         ('<a href="https://www.iwf.org.uk">', "is written differently from docs/data/links.yml, which has https://www.iwf.org.uk/"),
