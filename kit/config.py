@@ -118,7 +118,7 @@ def load_config(root: Path, file: str = "mkdocs.yml") -> SiteConfig:
             p.add(file, f"field {field}.label", "is missing: say who this contact is")
         if not any(isinstance(c.get(k), str) and c[k].strip() for k in ("phone", "url", "email")):
             p.add(file, f"field {field}", "has neither a phone number nor an address: give a phone, url or email")
-        contacts.append(Contact(**{k: (str(v) if v is not None else None) for k, v in c.items() if k in CONTACT_KEYS}))
+        contacts.append(Contact(**{"label": "", **{k: (str(v) if v is not None else None) for k, v in c.items() if k in CONTACT_KEYS}}))
     o = extra.get("origin") if isinstance(extra.get("origin"), dict) else {}
     origin = Origin(credit=str(o.get("credit", "")).strip(), licence=str(o.get("licence", "")).strip())
     if not origin.credit:
