@@ -125,6 +125,12 @@ def whats_new_markdown(project: Project) -> str:
     return "\n".join(out) if out else "No changes have been recorded yet."
 
 
+def _poster_gallery(project: Project) -> str:
+    from .posters import gallery_markdown  # the Posters page's table of downloads (kit/posters.py)
+
+    return gallery_markdown(project.root)
+
+
 def context_for(project: Project) -> dict[str, Any]:
     """The names a page may use in {{ … }}; listed for editors on the How to edit page."""
 
@@ -141,6 +147,7 @@ def context_for(project: Project) -> dict[str, Any]:
         "board_contacts": board_contacts_markdown(project),
         "formerly": formerly_by_id,
         "topic_cards": topic_cards_markdown(project),
+        "poster_gallery": _poster_gallery(project),
         "review_schedule": review_schedule_markdown(project),
         "whats_new": whats_new_markdown(project),
     }
