@@ -28,6 +28,12 @@ check: .venv/ready  ## Check the content and config only, listing every problem
 linkcheck: .venv/ready  ## Check every external address on the real web; report in .cache/linkcheck-report.md (the offline link check is part of `make test`)
 	$(PY) scripts/linkcheck.py --external
 
+check-reviews: .venv/ready  ## List every page's review dates; fails when a page is overdue (forks: run on a schedule)
+	$(PY) scripts/check_reviews.py
+
+bench: .venv/ready  ## Time the builds (plain MkDocs, with the PDF plugin, full cold, incremental) and list output sizes
+	$(PY) scripts/bench.py
+
 check-fork: .venv/ready  ## In a fork: list every place that still carries the original board's identity
 	$(PY) scripts/check_fork.py
 

@@ -1,0 +1,269 @@
+"""Benchmark the build on this machine and print every figure in one run (`make bench`).
+
+    python scripts/bench.py            # everything (a few minutes on a 2-core machine)
+    python scripts/bench.py --quick    # skip the per-poster render timings
+
+Everything runs on a throwaway copy of the project (no .cache, no site/), so the cold figures are
+cold and your own site/ and caches are not touched:
+
+1. a bare `mkdocs build` of the same docs: no posters, no PDFs (GUIDE_PDF unset);
+2. the same `mkdocs build` with only the whole-guide PDF plugin on, as the package gives it out of
+   the box (mkdocs-to-pdf rendering the PDF itself): the "plain pipeline";
+3. the full cold build (`scripts/build.py`, which `make build` runs) into a temporary folder;
+4. their ratios (goal: full cold build at most 2x the plain pipeline);
+5. after editing one topic page: the full build again, and that topic's posters alone (goal: 2 s);
+6. the render time of each poster (no cache, one process), and
+7. the sizes: each poster (goal: at most 200 KB), the guide PDF, the DOCX, the zips, the site, the
+   search index.
+
+Parts that another step has not delivered yet print "not built yet" instead of a figure.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+POSTER_MAX_BYTES = 200 * 1024
+INCREMENTAL_GOAL_S = 2.0
+RATIO_GOAL = 2.0
+EDITED = "docs/topics/email.md"
+IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
+                                ".site-building-*")
+
+
+def line(label: str, value: str, note: str = "") -> None:
+    print(f"  {label:<58} {value:>10}  {note}".rstrip())
+
+
+def secs(t: float | None) -> str:
+    return "n/a" if t is None else f"{t:.1f} s"
+
+
+def size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+
+
+def verdict(ok: bool) -> str:
+    return "ok" if ok else "MISSED"
+
+
+def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    start = time.perf_counter()
+    run = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
+    return time.perf_counter() - start, run
+
+
+def failed(what: str, run: subprocess.CompletedProcess[str]) -> None:
+    tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-8:])
+    print(f"  {what} failed (exit {run.returncode}):\n    " + tail.replace("\n", "\n    "))
+
+
+def plain_pdf_config(root: Path) -> Path | None:
+    """mkdocs.yml with the whole-guide PDF plugin as the package gives it (it renders the PDF
+    itself, always on), every other setting unchanged. None when the project has no such plugin."""
+    import yaml
+
+    from kit import yamlio
+
+    config, _ = yamlio.load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    plugins = config.get("plugins") or []
+    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
+    pdf = next((n for n in names if n in ("to-pdf", "with-pdf")), None)
+    if pdf is None:
+        return None
+    config["plugins"] = [p for p, n in zip(plugins, names) if n != pdf] + [{pdf: {"output_path": "downloads/guide.pdf"}}]
+    config["hooks"] = [h for h in config.get("hooks") or [] if "pdf" not in str(h)]
+    path = root / "mkdocs.bench-plain-pdf.yml"
+    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+def edit_topic(root: Path) -> None:
+    """A real edit: one more word in the first point of the page."""
+    f = root / EDITED
+    text = f.read_text(encoding="utf-8")
+    i = text.index("\n- ") + 3
+    f.write_text(text[:i] + "Always " + text[i].lower() + text[i + 1:], encoding="utf-8")
+
+
+POSTERS_FOR_PAGE = r"""
+import sys, time, tempfile
+start = time.perf_counter()
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from kit import load_project
+from kit import posters
+project = load_project(Path(sys.argv[1]))
+loaded = time.perf_counter()
+slugs = [s.slug for s in posters.poster_specs(project) if s.page == sys.argv[2]]
+results = posters.render_all(project, Path(tempfile.mkdtemp()), only=slugs)
+done = time.perf_counter()
+print(f"{','.join(slugs)}|{loaded - start:.3f}|{done - loaded:.3f}|{sum(not r.cached for r in results)}")
+"""
+
+
+def per_poster_timings(root: Path, workdir: Path) -> list[Any] | None:
+    try:
+        from kit import load_project, posters
+    except ImportError:
+        return None
+    project = load_project(root)
+    return posters.render_all(project, workdir / "posters", workers=1, cache_dir=workdir / "cache", use_cache=False)
+
+
+def sizes(site: Path) -> None:
+    downloads = site / "downloads"
+    poster_pdfs = sorted((downloads / "posters").glob("*.pdf")) if (downloads / "posters").is_dir() else []
+    if poster_pdfs:
+        worst = max(poster_pdfs, key=lambda p: p.stat().st_size)
+        over = [p.name for p in poster_pdfs if p.stat().st_size > POSTER_MAX_BYTES]
+        for p in poster_pdfs:
+            n = p.stat().st_size
+            line(f"poster {p.name}", size(n), "" if n <= POSTER_MAX_BYTES else "over 200 KB")
+        line(f"largest poster ({worst.name})", size(worst.stat().st_size),
+             f"goal <= 200 KB: {verdict(not over)}")
+        pngs = sorted((downloads / "posters").glob("*.png"))
+        if pngs:
+            line(f"poster thumbnails ({len(pngs)} PNG), total", size(sum(p.stat().st_size for p in pngs)))
+    else:
+        line("posters", "not built yet")
+    named = {"guide PDF": "guide.pdf"}
+    for label, name in named.items():
+        f = downloads / name
+        line(label, size(f.stat().st_size) if f.is_file() else "not built yet")
+    docx = sorted(downloads.glob("*.docx")) if downloads.is_dir() else []
+    for f in docx:
+        line(f"DOCX {f.name}", size(f.stat().st_size))
+    if not docx:
+        line("DOCX", "not built yet")
+    for f in sorted(downloads.glob("*.pdf")) if downloads.is_dir() else []:
+        if f.name not in named.values():
+            line(f"PDF {f.name}", size(f.stat().st_size))
+    zips = sorted(site.rglob("*.zip"))
+    for f in zips:
+        line(f"zip {f.relative_to(site)}", size(f.stat().st_size))
+    if not any("offline" in f.name or "site" in f.name for f in zips):
+        line("offline zip", "not built yet")
+    files = [f for f in site.rglob("*") if f.is_file()]
+    line(f"site total ({len(files)} files)", size(sum(f.stat().st_size for f in files)))
+    index = site / "search" / "search_index.json"
+    line("search index (search/search_index.json)", size(index.stat().st_size) if index.is_file() else "missing")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="skip the per-poster render timings")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary copy and print where it is")
+    args = parser.parse_args(argv)
+
+    from scripts.build import source_date_epoch
+
+    env = {k: v for k, v in os.environ.items() if k not in ("GUIDE_PDF", "SG_DEBUG")}
+    env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(ROOT))
+    py = sys.executable
+    tmp = Path(tempfile.mkdtemp(prefix="sg-bench-"))
+    root = tmp / "project"
+    shutil.copytree(ROOT, root, ignore=IGNORE)
+    print(f"Benchmark: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"copy of the project in {root}\n")
+    try:
+        print("Builds (each a fresh process; cold: no caches)")
+        t_bare, run = timed([py, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "bare")], root, env)
+        if run.returncode:
+            failed("bare mkdocs build", run)
+            t_bare = None
+        line("1. bare mkdocs build (no posters, no PDFs)", secs(t_bare))
+
+        t_plain = None
+        config = plain_pdf_config(root)
+        if config is None:
+            line("2. mkdocs build + whole-guide PDF plugin (plain pipeline)", "not built yet", "(no PDF plugin in mkdocs.yml)")
+        else:
+            t_plain, run = timed([py, "-m", "mkdocs", "build", "--config-file", str(config), "--site-dir", str(tmp / "plain")],
+                                 root, env)
+            pdf = tmp / "plain" / "downloads" / "guide.pdf"
+            if run.returncode or not pdf.is_file():
+                failed("plain PDF pipeline", run)
+                t_plain = None
+            line("2. mkdocs build + whole-guide PDF plugin (plain pipeline)", secs(t_plain),
+                 f"(guide.pdf {size(pdf.stat().st_size)})" if t_plain else "")
+            config.unlink()
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+
+        site = tmp / "full" / "site"
+        t_full, run = timed([py, "scripts/build.py", "--site-dir", str(site)], root, env)
+        if run.returncode:
+            failed("full build", run)
+            t_full = None
+        line("3. full cold build (scripts/build.py = make build)", secs(t_full))
+        if t_full and t_bare:
+            line("   ratio full / bare mkdocs", f"{t_full / t_bare:.2f}x")
+        if t_full and t_plain:
+            line("   ratio full / plain pipeline", f"{t_full / t_plain:.2f}x",
+                 f"goal <= {RATIO_GOAL:g}x: {verdict(t_full / t_plain <= RATIO_GOAL)}")
+        if t_plain and t_bare:
+            line("   ratio plain pipeline / bare mkdocs", f"{t_plain / t_bare:.2f}x")
+
+        print(f"\nIncremental, after editing {EDITED}")
+        edit_topic(root)
+        t_inc, run = timed([py, "scripts/build.py", "--site-dir", str(site)], root, env)
+        if run.returncode:
+            failed("incremental build", run)
+            t_inc = None
+        line("full build again (warm caches)", secs(t_inc))
+        edit_topic(root)  # a second edit, so its posters are out of date again
+        t_posters, run = timed([py, "-c", POSTERS_FOR_PAGE, str(root), EDITED.removeprefix("docs/")], root, env)
+        if run.returncode or "|" not in run.stdout:
+            if "kit.posters" in run.stderr or "posters" in run.stderr and "ModuleNotFoundError" in run.stderr:
+                line("its posters only", "not built yet")
+            else:
+                failed("posters of the edited page", run)
+        else:
+            slugs, t_load, t_render, rendered = run.stdout.strip().splitlines()[-1].split("|")
+            line(f"its posters only ({slugs}: {rendered} PDFs), fresh process", secs(t_posters),
+                 f"goal <= {INCREMENTAL_GOAL_S:g} s: {verdict(t_posters <= INCREMENTAL_GOAL_S)}")
+            line("   of which: load and check the content", f"{float(t_load):.2f} s")
+            line("   of which: fit and render (in parallel)", f"{float(t_render):.2f} s")
+
+        if not args.quick:
+            print("\nPer poster (fit + render + thumbnail, no cache, one process)")
+            try:
+                results = per_poster_timings(root, tmp / "per-poster")
+            except Exception as e:  # noqa: BLE001 - a bench reports, it does not stop
+                print(f"  per-poster timings failed: {type(e).__name__}: {e}")
+                results = []
+            if results is None:
+                line("posters", "not built yet")
+            for r in results or []:
+                line(f"{r.slug} {r.size.upper()} ({r.layouts} layouts, body {r.body_pt:g} pt)", f"{r.seconds:.2f} s", size(r.bytes))
+            if results:
+                total = sum(r.seconds for r in results)
+                line(f"all {len(results)} posters one after another", secs(total), f"mean {total / len(results):.2f} s")
+
+        print("\nSizes (from the full build)")
+        if site.is_dir():
+            sizes(site)
+        else:
+            line("site", "not built")
+    finally:
+        if args.keep:
+            print(f"\nKept {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
