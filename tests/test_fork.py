@@ -454,43 +454,91 @@ def test_the_output_is_covered_by_this_test(fork: Fork) -> None:
     assert kinds <= readable | {""}, f"output of a kind the rebrand test does not read: {sorted(kinds - readable)}"
 
 
-def test_every_poster_carries_the_fictional_board(fork: Fork) -> None:
-    b = fork.project.board
+def qr_codes(pdf: Path) -> list[str]:
+    """What the QR codes on a PDF's pages say (drawn with pdfium, read with zxing-cpp)."""
+    import pypdfium2
+    import zxingcpp
+
+    doc = pypdfium2.PdfDocument(str(pdf))
+    try:
+        found: list[str] = []
+        for page in doc:
+            for scale in (2, 4):
+                image = page.render(scale=scale, grayscale=True).to_pil()
+                codes = [c.text for c in zxingcpp.read_barcodes(image, formats=zxingcpp.BarcodeFormat.QRCode)]
+                if codes:
+                    found += codes
+                    break
+        return found
+    finally:
+        doc.close()
+
+
+def built_posters(fork: Fork) -> list[Path]:
     found = posters(fork.site)
     if not found:
         pytest.skip("no posters are built yet")
-    short_site = re.sub(r"^https?://", "", b.site_url)
-    for pdf in found:
+    return found
+
+
+def test_every_poster_carries_the_fictional_board(fork: Fork) -> None:
+    """Name, colour (the accessible shade behind white text), PDF author, and a QR code to its site."""
+    b = fork.project.board
+    short_site = re.sub(r"^https?://", "", b.site_url).rstrip("/")
+    for pdf in built_posters(fork):
         reader = pdf_reader(pdf.read_bytes())
         text = _squash(" ".join(p.extract_text() or "" for p in reader.pages))
         where = pdf.relative_to(fork.site)
         assert b.name in text, f"{where}: no board name"
-        assert any(c.phone in text or c.label in text for c in b.contacts), f"{where}: no local contact"
-        assert any(paints_colour(reader, i, b.colour_accessible) or paints_colour(reader, i, b.colour)
-                   for i in range(len(reader.pages))), f"{where}: the board's colour is not used"
+        assert any(paints_colour(reader, i, b.colour_accessible) for i in range(len(reader.pages))), \
+            f"{where}: the board's (accessible) colour is not used"
         meta = reader.metadata or {}
         assert b.name in str(meta.get("/Author", "")), f"{where}: PDF author is {meta.get('/Author')!r}"
-        # The QR code's target: a link to the board's site, or its address printed beside the code.
-        uris = [u for i in range(len(reader.pages)) for u in link_uris(reader, i)]
-        board_links = [u for u in uris if u.startswith(b.site_url)]
-        printed = short_site.rstrip("/") in text.replace(" ", "")
-        assert board_links or printed, f"{where}: no link or printed address on the board's site ({uris})"
+        # The QR code leads to the board's site, and the address printed beside it is the same.
+        codes = qr_codes(pdf)
+        assert codes and all(c.startswith(b.site_url) for c in codes), f"{where}: QR codes lead to {codes}"
+        assert short_site in text.replace(" ", ""), f"{where}: the board's site address is not printed"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 8 asks for the board's contacts on every poster; only the "
+                   "reporting-concerns poster prints them so far (posters/base.html has no contacts line)")
+def test_every_poster_carries_the_fictional_boards_contacts(fork: Fork) -> None:
+    b = fork.project.board
+    missing = []
+    for pdf in built_posters(fork):
+        text = _squash(" ".join(p.extract_text() or "" for p in pdf_reader(pdf.read_bytes()).pages))
+        if not any(c.phone in text for c in b.contacts):
+            missing.append(str(pdf.relative_to(fork.site)))
+    assert not missing, f"no local contact on: {missing}"
+
+
+def built_guides(fork: Fork) -> list[Path]:
+    found = guide_pdfs(fork.site)
+    if not found:
+        pytest.skip("no guide PDF is built yet")
+    return found
 
 
 def test_the_guide_cover_carries_the_fictional_board(fork: Fork) -> None:
     b = fork.project.board
-    found = guide_pdfs(fork.site)
-    if not found:
-        pytest.skip("no guide PDF is built yet")
-    for pdf in found:
+    for pdf in built_guides(fork):
         reader = pdf_reader(pdf.read_bytes())
         cover = _squash(reader.pages[0].extract_text() or "")
         where = pdf.relative_to(fork.site)
         assert b.name in cover, f"{where}: the cover does not name the board: {cover[:200]}"
-        assert any(c.phone in cover or c.label in cover for c in b.contacts), f"{where}: no contact on the cover"
+        assert re.sub(r"^https?://", "", b.site_url).rstrip("/") in cover.replace(" ", ""), f"{where}: no site address"
         assert paints_colour(reader, 0, b.colour_accessible) or paints_colour(reader, 0, b.colour), \
             f"{where}: the cover does not use the board's colour"
         assert b.name in str((reader.metadata or {}).get("/Author", "")), f"{where}: PDF author is not the board"
+
+
+@pytest.mark.xfail(strict=True, reason="issue 8 asks for the board's contacts on the guide's cover; "
+                   "documents/guide's cover does not print them yet")
+def test_the_guide_cover_carries_the_fictional_boards_contacts(fork: Fork) -> None:
+    b = fork.project.board
+    for pdf in built_guides(fork):
+        cover = _squash(pdf_reader(pdf.read_bytes()).pages[0].extract_text() or "")
+        assert any(c.phone in cover for c in b.contacts), f"{pdf.name}: no local contact on the cover: {cover[:300]}"
 
 
 # --------------------------------------------------------------------------- tests: make check-fork
