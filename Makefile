@@ -22,6 +22,9 @@ test: .venv/ready  ## Run the tests (they build the real site and documents; bro
 serve: .venv/ready  ## Live preview while editing (no PDFs: fast)
 	.venv/bin/mkdocs serve
 
+posters: .venv/ready  ## Only the posters, into site/downloads/posters (cached; e.g. make posters ARGS="--topic email --size a4 -v")
+	$(PY) scripts/posters.py $(ARGS)
+
 check: .venv/ready  ## Check the content and config only, listing every problem
 	$(PY) scripts/build.py --check
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 CACHE_VERSION = "1"
 MAX_BYTES = 200 * 1024
 THUMB_WIDTH = 320  # pixels: shown at 160 CSS px on the Posters page, sharp on high-density screens
-FILL_TARGET = 0.97  # stop searching once the content fills this share of the page height
+FILL_TARGET = 0.96  # stop searching once the content fills this share of the page height
 SPREAD_BELOW = 0.98  # below this share, the spare height is shared out between the sections (one more layout)
 REF_CHARS = 2000
 GROWTH = 2.2  # near the fit, the height grows about as body size ** 2.2 (taller lines, and more of them)
@@ -557,7 +557,7 @@ def _fit_and_render(job: Job) -> tuple[bytes, float, float, int]:
             if len(tried) > 1:
                 (p1, l1), (p2, l2) = list(tried.items())[-2:]
                 if p1 != p2 and l1.needed_px != l2.needed_px:
-                    k = min(3.0, max(1.0, math.log(l2.needed_px / l1.needed_px) / math.log(p2 / p1)))
+                    k = min(3.0, max(1.5, math.log(l2.needed_px / l1.needed_px) / math.log(p2 / p1)))
             nxt = q(pt * (target / tried[pt].needed_px) ** (1 / k))
         if nxt in tried:
             break
@@ -589,7 +589,11 @@ def thumbnail_png(pdf: bytes, width: int = THUMB_WIDTH) -> bytes:
     doc = pdfium.PdfDocument(pdf)
     try:
         page = doc[0]
+        from PIL import Image
+
         image = page.render(scale=width / page.get_width()).to_pil().convert("RGB")
+        # 128 colours are plenty for a thumbnail of flat colours and text, at a quarter of the size
+        image = image.quantize(colors=128, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
         out = io.BytesIO()
         image.save(out, format="PNG", optimize=True)
         return out.getvalue()
@@ -759,6 +763,32 @@ def _prune(cache: Path, keep: set[str]) -> None:
             p.unlink()
 
 
+LAYOUTS = ("topic", "lists", "reporting", "offences")
+
+
+def example_spec(project: Project, layout: str) -> PosterSpec:
+    """A poster of `layout` filled with its example context (posters/<layout>/example.yml)."""
+    import yaml
+
+    data = yaml.safe_load((project.root / "posters" / layout / "example.yml").read_text(encoding="utf-8"))
+    return PosterSpec(f"example-{layout}", layout, data["title"], data["page"], data["last_reviewed"],
+                      data["description"], data["data"])
+
+
+def render_example(project: Project, layout: str, size: str, out_dir: Path) -> Path:
+    """Render a layout's example at one size (no cache): for working on a layout's template and CSS."""
+    spec = example_spec(project, layout)
+    job = make_jobs(project, [spec], [size], Path(out_dir))[0]
+    try:
+        pdf, _pt, _fill, _n = _fit_and_render(job)
+    except _Overflow as e:
+        raise ContentError([_overflow_problem(job, e.overflow_share, e.fixed_share)]) from None
+    out = Path(out_dir) / f"{spec.slug}-{size}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(pdf)
+    return out
+
+
 # --------------------------------------------------------------------------- zip, manifest, gallery
 
 MANIFEST = "manifest.json"
@@ -797,15 +827,15 @@ def write_manifest(project: Project, results: list[PosterResult], zip_bytes: int
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, ValueError):
         manifest = {}
-    posters = manifest.setdefault("posters", {})
-    order = [s.slug for s in poster_specs(project)]
+    posters = {p["slug"]: p for p in manifest.get("posters", []) if isinstance(p, dict) and "slug" in p}
     for r in results:
-        entry = posters.setdefault(r.slug, {})
+        entry = posters.setdefault(r.slug, {"slug": r.slug})
         entry["title"] = r.title
         entry[r.size] = r.bytes
         if r.png:
             entry["png"] = r.png_bytes
-    manifest["posters"] = {s: posters[s] for s in order if s in posters}
+    order = [s.slug for s in poster_specs(project)]
+    manifest["posters"] = [posters[s] for s in order if s in posters]  # in the order of the Posters page
     if zip_bytes is not None:
         manifest["zip"] = zip_bytes
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -826,7 +856,8 @@ def gallery_markdown(root: Path) -> str:
         return '<p class="sg-posters-missing">The posters have not been built yet: run <code>make build</code>.</p>'
     esc = html_lib.escape
     rows = []
-    for slug, p in manifest.get("posters", {}).items():
+    for p in manifest.get("posters", []):
+        slug = p["slug"]
         title = esc(p.get("title", slug))
         links = []
         for size in SIZES:
@@ -834,13 +865,13 @@ def gallery_markdown(root: Path) -> str:
                 label = SIZES[size].label
                 size_text = human_size(p[size])
                 links.append(f'<td><a href="downloads/posters/{slug}-{size}.pdf" aria-label="{title}: {label} PDF, '
-                             f'{size_text}">{label} PDF</a> ({size_text})</td>')
+                             f'{size_text}">{label} PDF</a> ({size_text.replace(" ", "&nbsp;")})</td>')
             else:
                 links.append("<td></td>")
         thumb = (f'<img src="downloads/posters/{slug}.png" alt="" width="160" height="226" loading="lazy">'
                  if "png" in p else "")
-        rows.append(f'<tr><td class="sg-posters__thumb">{thumb}</td><th scope="row">{title}</th>{"".join(links)}</tr>')
-    out = ['<table class="sg-posters">', '<thead><tr><th scope="col">Preview</th>'
+        rows.append(f'<tr><td>{thumb}</td><th scope="row">{title}</th>{"".join(links)}</tr>')
+    out = ['<table>', '<thead><tr><th scope="col">Preview</th>'
            '<th scope="col">Poster</th><th scope="col">A4</th><th scope="col">A3</th></tr></thead>',
            "<tbody>", *rows, "</tbody>", "</table>", ""]
     if "zip" in manifest:

@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kit import ContentError, Project, load_project, reviews  # noqa: E402
+from kit import posters as poster_kit  # noqa: E402
 
 
 class BuildFailed(Exception):
@@ -111,8 +112,10 @@ def build(root: Path, site: Path) -> Project:
     with tempfile.TemporaryDirectory(dir=site.parent, prefix=f".{site.name}-building-") as tmp:
         new = Path(tmp) / "site"
         # STEP: before the site (outputs the site's pages describe, e.g. poster thumbnails and sizes)
+        poster_kit.build_posters(project, Path(tmp) / "posters")  # PDFs, thumbnails and zip; sizes for the Posters page
         build_site(root, new)
         # STEP: after the site, into new / "downloads" (posters, documents; run in parallel where possible)
+        poster_kit.publish(Path(tmp) / "posters", new / "downloads")
         # STEP: last, the offline copy (a zip of everything above)
         old = Path(tmp) / "previous"
         if site.exists():
