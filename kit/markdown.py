@@ -139,7 +139,7 @@ def context_for(project: Project) -> dict[str, Any]:
             raise ValueError(f"formerly(\"{link_id}\"): no link with that id in docs/data/links.yml")
         return formerly(project.links[link_id])
 
-    return {
+    context = {
         "board": project.board,
         "origin": project.config.origin,
         "offences": project.offences,
@@ -151,6 +151,10 @@ def context_for(project: Project) -> dict[str, Any]:
         "review_schedule": review_schedule_markdown(project),
         "whats_new": whats_new_markdown(project),
     }
+    from .documents import page_names  # late import: documents uses this module
+
+    context.update(page_names(project, context))  # "checklist" and "policy_builder"
+    return context
 
 
 def link_definitions(project: Project) -> str:
