@@ -3,7 +3,7 @@ PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test serve posters check check-reviews check-fork bench clean linkcheck
+.PHONY: build test serve posters documents check check-reviews check-fork bench clean linkcheck
 
 # Set-up: check (and, as root on Debian, install) the system libraries, then a pinned virtualenv.
 .venv/ready: requirements.txt scripts/system_deps.sh
@@ -24,6 +24,9 @@ serve: .venv/ready  ## Live preview while editing (no PDFs: fast)
 
 posters: .venv/ready  ## Only the posters, into site/downloads/posters (cached; e.g. make posters ARGS="--topic email --size a4 -v")
 	$(PY) scripts/posters.py $(ARGS)
+
+documents: .venv/ready  ## Only the documents (guide PDF, policy DOCX and PDF, declaration form, checklist) into site/downloads, with timings
+	$(PY) scripts/documents.py --verbose $(ARGS)
 
 check: .venv/ready  ## Check the content and config only, listing every problem
 	$(PY) scripts/build.py --check

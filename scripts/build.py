@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from kit import ContentError, Project, load_project, reviews  # noqa: E402
 from kit import posters as poster_kit  # noqa: E402
+from scripts.documents import DocumentsFailed, build_documents  # noqa: E402
 
 
 class BuildFailed(Exception):
@@ -64,7 +65,8 @@ def editor_messages(output: str, root: Path | None = None) -> list[str]:
 
 
 def build_site(root: Path, out: Path) -> None:
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    # GUIDE_PDF=1: the mkdocs-to-pdf plugin gathers the guide for its PDF (rendered by scripts/documents.py)
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GUIDE_PDF": "1"}
     # Not --quiet: with it MkDocs drops its warnings before --strict can count them, so a broken
     # link would pass. Its output is captured and shown as editor_messages instead.
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
@@ -116,6 +118,10 @@ def build(root: Path, site: Path) -> Project:
         build_site(root, new)
         # STEP: after the site, into new / "downloads" (posters, documents; run in parallel where possible)
         poster_kit.publish(Path(tmp) / "posters", new / "downloads")
+        try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)
+            build_documents(project, new / "downloads")
+        except DocumentsFailed as e:
+            raise BuildFailed(str(e)) from None
         # STEP: last, the offline copy (a zip of everything above)
         old = Path(tmp) / "previous"
         if site.exists():
