@@ -10,9 +10,11 @@ is shared and `posters/a4.css` / `a3.css` set the page size and the type-size ra
 poster comes from the loader (kit.load_project): the templates hold structure only.
 
 Fitting: the body text size (--body, the root font size) is searched between the size sheet's
---body-floor and --body-max by measuring WeasyPrint's layout on a very tall page; the spare height
-is then shared out between the sections so the page is filled. A poster that does not fit at the
-floor fails with a ContentError naming the page, the size and how much to cut.
+--body-floor and --body-max by laying the poster out with WeasyPrint and measuring the height it
+needs (the footer is absolutely placed, so overflow runs under it or onto a second page and is
+measured either way); the spare height is then shared out between the sections so the page is
+filled. A poster that does not fit at the floor fails with a ContentError naming the page, the
+size and how much to cut. The search is deterministic, so the same content gives the same bytes.
 
 WeasyPrint is imported only when rendering, so the site hook (which imports kit) stays light.
 """
@@ -64,7 +66,6 @@ class PaperSize:
 
 
 SIZES = {"a4": PaperSize("a4", "A4", 210, 297), "a3": PaperSize("a3", "A3", 297, 420)}
-SUMMARY_SLUGS = ("good-practice-summary", "general-guidelines", "reporting-concerns", "legal-consequences")
 
 
 # --------------------------------------------------------------------------- what each poster says
@@ -95,11 +96,14 @@ class PosterSpec:
         return _count_chars(self.data)
 
 
+NOT_TEXT = ("key", "label", "number", "address", "added")  # labels and data, not text an editor would cut
+
+
 def _count_words(value: Any) -> int:
     if isinstance(value, str):
         return len(re.findall(r"\w+", value))
     if isinstance(value, dict):
-        return sum(_count_words(v) for k, v in value.items() if k not in ("key", "kind"))
+        return sum(_count_words(v) for k, v in value.items() if k not in NOT_TEXT)
     if isinstance(value, (list, tuple)):
         return sum(_count_words(v) for v in value)
     return 0
@@ -110,7 +114,7 @@ def _count_chars(value: Any) -> int:
     if isinstance(value, str):
         return len(value)
     if isinstance(value, dict):
-        return sum(_count_chars(v) for k, v in value.items() if k not in ("key", "kind"))
+        return sum(_count_chars(v) for k, v in value.items() if k not in NOT_TEXT)
     if isinstance(value, (list, tuple)):
         return sum(_count_chars(v) + 40 for v in value)
     return 0
@@ -260,7 +264,12 @@ def _reporting_spec(project: Project) -> PosterSpec:
     number = re.search(r"\b\d{3}\b", danger.text)
     headings = [b.text for b in blocks if b.kind == "heading"]
     # the section holding the list of contacts ({{ board_contacts }}) is shown from extra.board directly
-    contacts_section = next((b.section for b in blocks if b.kind == "list"), "")
+    contacts_section, heading = "", ""
+    for line in page.body.splitlines():
+        if m := re.match(r"^##\s+(.+?)\s*$", line):
+            heading = m.group(1)
+        elif "board_contacts" in line and not contacts_section:
+            contacts_section = heading
     intro: list[str] = []
     routes: list[dict[str, str]] = []
     for b in blocks:
@@ -309,8 +318,10 @@ def poster_specs(project: Project) -> list[PosterSpec]:
     if project.guidelines:
         specs.append(_lists_spec(project, "general-guidelines", project.guidelines,
                                  [("Inappropriate", "poor"), ("Appropriate", "best")], lead=("Remember", "Do not")))
-    specs.append(_reporting_spec(project))
-    specs.append(_offences_spec(project))
+    if "reporting-concerns.md" in project.pages:
+        specs.append(_reporting_spec(project))
+    if "legal-consequences.md" in project.pages:
+        specs.append(_offences_spec(project))
     return specs
 
 
@@ -329,10 +340,11 @@ def inline(text: str) -> Any:
     return Markup(out)
 
 
-def balance(items: list[str], line: int = 48) -> int:
-    """Where to split a list into two columns of about the same height (at least one point each):
-    each point's height is estimated in lines of about `line` characters, plus the space after it."""
-    heights = [math.ceil(len(i) / line) + 0.3 for i in items]
+def balance(items: list[str], line: int = 46) -> int:
+    """Where to split a list into two columns of about the same height (at least one point each).
+    A point's height is estimated in lines of about `line` characters (a column at the usual fitted
+    size), half a line for its ragged end, and the space after it."""
+    heights = [len(i) / line + 0.5 + 0.3 for i in items]
     total = sum(heights)
     return min(range(1, len(items)), key=lambda k: (abs(total - 2 * sum(heights[:k])), k))
 
@@ -757,10 +769,14 @@ def render_all(project: Project, out_dir: Path, only: Iterable[str] | None = Non
     return results
 
 
-def _prune(cache: Path, keep: set[str]) -> None:
+def _prune(cache: Path, keep: set[str], older_than_s: float = 86400) -> None:
+    """Drop cached posters no build has used for a day (not at once: a concurrent build, such as a test
+    run, may be using other entries right now)."""
+    now = time.time()
     for p in cache.iterdir():
-        if p.is_file() and p.suffix in (".pdf", ".png", ".json") and p.stem not in keep and p.name != MANIFEST:
-            p.unlink()
+        if (p.is_file() and p.suffix in (".pdf", ".png", ".json", ".tmp") and p.stem not in keep and p.name != MANIFEST
+                and now - p.stat().st_mtime > older_than_s):
+            p.unlink(missing_ok=True)
 
 
 LAYOUTS = ("topic", "lists", "reporting", "offences")
