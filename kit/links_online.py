@@ -46,6 +46,7 @@ class Settings:
     per_host: int = 2  # requests at once to one host
     max_redirects: int = 10
     max_age: float = 24 * 3600  # seconds a cached ok/warning result is reused
+    trust_env: bool = True  # use HTTP(S)_PROXY and SSL_CERT_FILE from the environment, as a browser would
     user_agent: str = ("SaferWorkingPracticeLinkCheck/1.0 (checks the links of a safeguarding guidance site "
                        "about once a week; one request per page)")
 
@@ -215,7 +216,7 @@ class Checker:
         limits = httpx.Limits(max_connections=self.s.concurrency, max_keepalive_connections=self.s.concurrency)
         headers = {"User-Agent": self.s.user_agent, "Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
         async with httpx.AsyncClient(timeout=timeout, limits=limits, headers=headers, follow_redirects=False,
-                                     trust_env=False) as client:
+                                     trust_env=self.s.trust_env) as client:
             return list(await asyncio.gather(*(self.check_one(client, u) for u in urls)))
 
 

@@ -17,7 +17,8 @@ from kit.links_online import BROKEN, MOVED, OK, REFUSED, Settings, check_urls, p
 from scripts import linkcheck
 
 SLOW_SECONDS = 3.0
-FAST = Settings(timeout=0.5, retries=1, backoff=0.05, concurrency=8, per_host=4)
+# trust_env=False: a proxy set on the developer's machine must not stand between the checker and 127.0.0.1
+FAST = Settings(timeout=0.5, retries=1, backoff=0.05, concurrency=8, per_host=4, trust_env=False)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -176,7 +177,7 @@ def test_every_kind_of_answer_is_classified_within_bounded_time(server):
 
 
 def test_retries_back_off_and_respect_retry_after(server):
-    settings = Settings(timeout=1, retries=2, backoff=0.2, max_backoff=5)
+    settings = Settings(timeout=1, retries=2, backoff=0.2, max_backoff=5, trust_env=False)
     start = time.perf_counter()
     [r] = check_urls([server.url("/always-500")], settings).results
     took = time.perf_counter() - start
@@ -196,7 +197,7 @@ def test_ok_answers_are_fetched_with_head_only(server):
 @pytest.mark.parametrize("concurrency, per_host", [(8, 2), (3, 8)])
 def test_concurrency_and_per_host_limits_hold(server, concurrency, per_host):
     urls = [server.url(f"/busy/{i}") for i in range(10)]
-    settings = Settings(timeout=2, retries=0, backoff=0.05, concurrency=concurrency, per_host=per_host)
+    settings = Settings(timeout=2, retries=0, backoff=0.05, concurrency=concurrency, per_host=per_host, trust_env=False)
     run = check_urls(urls, settings)
     assert all(r.verdict == OK for r in run.results)
     assert 1 < server.max_in_flight <= min(concurrency, per_host)
@@ -232,8 +233,10 @@ def test_a_damaged_cache_is_only_a_slower_run(server, tmp_path):
     assert json.loads(cache.read_text())["version"] == 1
 
 
-def test_command_line_checks_the_projects_addresses_and_writes_the_report(server, tmp_path):
+def test_command_line_checks_the_projects_addresses_and_writes_the_report(server, tmp_path, monkeypatch):
     """`linkcheck.py --external` on a copy of the project whose links point at the local server."""
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)  # the command line honours proxies; 127.0.0.1 needs none
     project = copy_project(tmp_path / "project")
     links = project / "docs" / "data" / "links.yml"
     text = links.read_text()
