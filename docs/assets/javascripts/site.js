@@ -1,4 +1,135 @@
-// Material's search panel is a dialog without a name (axe: aria-dialog-name); give it one.
-document.querySelectorAll('.md-search[role="dialog"]').forEach(function (el) {
-  el.setAttribute("aria-label", "Search this guidance");
-});
+// Small accessibility fixes to Material's theme. Checked in a real browser by tests/test_browser.py.
+(function () {
+  "use strict";
+
+  // Material's search panel is a dialog without a name (axe: aria-dialog-name); give it one.
+  document.querySelectorAll('.md-search[role="dialog"]').forEach(function (el) {
+    el.setAttribute("aria-label", "Search this guidance");
+  });
+
+  // The search results' scroll area is a tab stop even while it is empty or closed (0 px high), so
+  // focus would vanish there. Its results are links and take focus themselves (and arrow keys move
+  // between them), so it needs no tab stop of its own.
+  document.querySelectorAll(".md-search__scrollwrap").forEach(function (el) {
+    el.setAttribute("tabindex", "-1");
+  });
+
+  // Material draws the header's menu and search buttons as <label for="…"> of hidden checkboxes:
+  // a mouse can use them but the keyboard cannot reach them, so at narrow widths keyboard users
+  // could not open the navigation or the search. Put a real <button> in each one's place (the
+  // label stays, hidden, for Material's own scripts and styles; clicking it does what it always did).
+  function headerButton(label, name, modifier) {
+    var box = document.getElementById(label.htmlFor);
+    if (!box) return null;
+    var button = document.createElement("button");
+    button.type = "button";
+    button.className = "md-header__button md-icon sg-header-button sg-header-button--" + modifier;
+    button.setAttribute("aria-label", name);
+    button.innerHTML = label.innerHTML;
+    button.querySelectorAll("svg").forEach(function (svg) { svg.setAttribute("aria-hidden", "true"); });
+    function sync() { button.setAttribute("aria-expanded", box.checked ? "true" : "false"); }
+    sync();
+    box.addEventListener("change", sync);
+    button.addEventListener("click", function () { label.click(); sync(); });
+    label.classList.add("sg-replaced");
+    label.after(button);
+    return { button: button, box: box };
+  }
+
+  // At narrow widths the navigation is a drawer of sliding sub-menus, opened by <label>s that only
+  // the mouse can reach (Material's own Enter key handler clicks a focused label, so a tab stop is
+  // all they lack). Give those labels a tab stop there, move focus into what opens, and back.
+  var narrow = window.matchMedia("(max-width: 76.234375em)");
+  var sidebar = document.querySelector(".md-sidebar--primary");
+  var navLabels = sidebar ? sidebar.querySelectorAll(
+    "label.md-nav__link[for], .md-nav .md-nav__title[for]:not([for='__drawer'])") : [];
+  function syncNavLabels() {
+    navLabels.forEach(function (label) {
+      if (narrow.matches) label.setAttribute("tabindex", "0");
+      else if (!label.hasAttribute("data-sg-tabindex")) label.removeAttribute("tabindex");
+      else label.setAttribute("tabindex", label.getAttribute("data-sg-tabindex"));
+    });
+  }
+  navLabels.forEach(function (label) {
+    if (label.getAttribute("tabindex")) label.setAttribute("data-sg-tabindex", label.getAttribute("tabindex"));
+  });
+  syncNavLabels();
+  if (narrow.addEventListener) narrow.addEventListener("change", syncNavLabels);
+
+  function shown(el) {
+    return el.getClientRects().length > 0 && getComputedStyle(el).visibility === "visible";
+  }
+  function firstShown(root) {
+    var all = root.querySelectorAll("a[href], [tabindex='0']");
+    for (var i = 0; i < all.length; i++) if (shown(all[i])) return all[i];
+    return null;
+  }
+  if (sidebar) {
+    sidebar.querySelectorAll("input.md-nav__toggle").forEach(function (box) {
+      box.addEventListener("change", function () {
+        var active = document.activeElement;
+        if (!narrow.matches || !active || active.tagName !== "LABEL" || active.htmlFor !== box.id) return;
+        if (box.checked) {
+          var menu = box.parentElement.querySelector(":scope > .md-nav");
+          var target = menu && firstShown(menu);
+          if (target) target.focus();
+        } else {
+          var opener = box.parentElement.querySelector(":scope > label.md-nav__link[for='" + box.id + "']");
+          if (opener) opener.focus();
+        }
+      });
+    });
+  }
+
+  var drawerLabel = document.querySelector('.md-header label.md-header__button[for="__drawer"]');
+  var menu = drawerLabel && headerButton(drawerLabel, "Menu", "menu");
+  if (menu) {
+    // Opening the drawer from the keyboard moves focus into it (to the open sub-menu) ...
+    menu.button.addEventListener("click", function (ev) {
+      if (ev.detail !== 0 || !menu.box.checked || !sidebar) return; // ev.detail 0: keyboard
+      var first = firstShown(sidebar);
+      if (first) first.focus();
+    });
+    // ... and Escape closes it and puts focus back on the menu button.
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Escape" || !menu.box.checked) return;
+      drawerLabel.click();
+      menu.button.focus();
+    });
+  }
+
+  var searchLabel = document.querySelector('.md-header label.md-header__button[for="__search"]');
+  if (searchLabel) headerButton(searchLabel, "Search", "search");
+
+  // A wide table scrolls sideways inside Material's wrapper: keyboard users must be able to focus the
+  // wrapper to scroll it (WCAG 2.1.1; axe scrollable-region-focusable). Only while it does scroll.
+  function tableName(wrap) {
+    var caption = wrap.querySelector("caption");
+    if (caption) return caption.textContent.trim();
+    for (var el = wrap.previousElementSibling; el; el = el.previousElementSibling) {
+      if (/^H[1-6]$/.test(el.tagName)) return "Table: " + el.textContent.replace(/\s+/g, " ").trim();
+    }
+    return "Table";
+  }
+  function markScrollable() {
+    document.querySelectorAll(".md-typeset__scrollwrap").forEach(function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) {
+        wrap.setAttribute("tabindex", "0");
+        wrap.setAttribute("role", "region");
+        if (!wrap.hasAttribute("aria-label")) wrap.setAttribute("aria-label", tableName(wrap) + " (scrolls sideways)");
+      } else if (wrap.getAttribute("tabindex") === "0") {
+        wrap.removeAttribute("tabindex");
+        wrap.removeAttribute("role");
+        wrap.removeAttribute("aria-label");
+      }
+    });
+  }
+  // Material wraps the tables once the page is ready (its document$ observable, which it documents for
+  // extra scripts); run after it, and again whenever the window is resized.
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(markScrollable);
+  } else {
+    window.addEventListener("load", markScrollable);
+  }
+  window.addEventListener("resize", markScrollable);
+})();
