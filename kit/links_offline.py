@@ -75,6 +75,7 @@ URL_ATTRIBUTES = {
     "input": ("src",), "object": ("data",), "form": ("action",), "use": ("href", "{http://www.w3.org/1999/xlink}href"),
     "image": ("href", "{http://www.w3.org/1999/xlink}href"),
 }
+CODE_SUFFIXES = {".py", ".html", ".css", ".yml", ".yaml", ".js", ".j2"}
 SPECIAL_PAGES = {"404.html"}  # served by the web server on a missing address, never linked
 
 
@@ -681,8 +682,10 @@ class Checker:
     def orphans(self) -> None:
         """Files in docs/ that nothing uses."""
         docs = self.root / "docs"
-        code = "\n".join(p.read_text(encoding="utf-8", errors="replace") for d in ("kit", "hooks", "scripts", "posters")
-                         for p in (self.root / d).rglob("*.py")) if docs.is_dir() else ""
+        # The code and templates that may read a file from docs/ directly (posters, documents, the hook).
+        sources = [self.root / "mkdocs.yml", *(p for d in ("kit", "hooks", "scripts", "posters", "documents", "overrides")
+                                               for p in sorted((self.root / d).rglob("*")) if p.suffix in CODE_SUFFIXES)]
+        code = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sources if p.is_file())
         pages_text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in docs.rglob("*.md"))
         for path in sorted(p for p in docs.rglob("*") if p.is_file()):
             rel = path.relative_to(docs).as_posix()
@@ -697,12 +700,12 @@ class Checker:
                 if rel not in code and path.name not in code:
                     self.problem(f"docs/{rel}", "", "is an orphan: no code reads this data file: use it or delete it")
                 continue
-            if rel in self.targets:
-                continue
+            if rel in self.targets or rel in code:
+                continue  # linked from the site, or read by the posters, documents or hook
             folder = posixpath.dirname(rel)
             if LICENCE_FILE.match(path.name) and any(posixpath.dirname(t) == folder for t in self.targets):
                 continue  # the licence that travels with a vendored font or script
-            self.problem(f"docs/{rel}", "", "is an orphan: no page, stylesheet or document uses it: link it or delete it")
+            self.problem(f"docs/{rel}", "", "is an orphan: no page, stylesheet, template or code uses it: link it or delete it")
 
     def run(self) -> Report:
         start = time.perf_counter()
