@@ -45,11 +45,17 @@ def leftovers(parent: Path) -> list[str]:
     return [p.name for p in parent.iterdir() if p.name.startswith(".site-building-")]
 
 
-def test_content_error_leaves_previous_site_untouched(tmp_path: Path) -> None:
+def with_previous_site(root: Path, site: Path) -> Path:
+    """Put a good build (the session's) where the project's site/ goes, as if published before."""
+    import shutil
+
+    shutil.copytree(site, root / "site")
+    return root / "site"
+
+
+def test_content_error_leaves_previous_site_untouched(site: Path, tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
-    first = run_build(root)
-    assert first.returncode == 0, first.stderr
-    before = snapshot(root / "site")
+    before = snapshot(with_previous_site(root, site))
     assert "index.html" in before
     page = root / "docs" / "topics" / "email.md"
     page.write_text(page.read_text(encoding="utf-8").replace("## Safe practice", "## Safe practise"), encoding="utf-8")
@@ -60,15 +66,16 @@ def test_content_error_leaves_previous_site_untouched(tmp_path: Path) -> None:
     assert not leftovers(root)
 
 
-def test_failing_mkdocs_leaves_previous_site_untouched(tmp_path: Path) -> None:
-    """A failure inside the MkDocs step, after it has started writing (a broken theme template)."""
+def test_failing_mkdocs_leaves_previous_site_untouched(site: Path, tmp_path: Path) -> None:
+    """A failure inside the MkDocs step, after the steps before it have written into the temporary
+    folder (a broken theme template): named with its file and line, no traceback, nothing published."""
     root = copy_project(tmp_path / "project")
-    assert run_build(root).returncode == 0
-    before = snapshot(root / "site")
+    before = snapshot(with_previous_site(root, site))
     with (root / "overrides" / "main.html").open("a", encoding="utf-8") as f:
         f.write("\n{% if %}\n")
     failed = run_build(root)
     assert failed.returncode == 1 and "The previous site/ is unchanged" in failed.stderr
+    assert "overrides/main.html: line" in failed.stderr and "TemplateSyntaxError" in failed.stderr
     assert "Traceback" not in failed.stderr
     assert snapshot(root / "site") == before
     assert not leftovers(root)
@@ -138,10 +145,12 @@ def explain(a: Path, b: Path) -> str:
 
 
 def test_two_builds_of_the_same_commit_are_byte_identical(site: Path, tmp_path: Path) -> None:
-    """The session's build (in-process) against a fresh build in another process, with cold caches."""
+    """The session's build (in-process, in this checkout) against a fresh build of a copy of the same
+    sources in another folder and another process, with cold caches (nothing shared)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or build_script.source_date_epoch(ROOT)  # the copy is not in git
     again = tmp_path / "again" / "site"
-    result = run_build(ROOT, "--site-dir", str(again), env={**ENV, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
-                       if os.environ.get("SOURCE_DATE_EPOCH") else ENV)
+    root = copy_project(tmp_path / "elsewhere")
+    result = run_build(root, "--site-dir", str(again), env={**ENV, "SOURCE_DATE_EPOCH": epoch})
     assert result.returncode == 0, result.stderr
     first, second = snapshot(site), snapshot(again)
     assert sorted(first) == sorted(second), f"different files: {sorted(set(first) ^ set(second))}"

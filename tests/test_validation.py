@@ -167,12 +167,6 @@ def test_full_build_reports_mkdocs_config_errors_with_the_file(tmp_path: Path) -
     assert_fails_clearly(run(root), "mkdocs.yml: field plugins", "ofline", "The previous site/ is unchanged")
 
 
-def test_full_build_reports_a_broken_template_without_a_traceback(tmp_path: Path) -> None:
-    root = copy_project(tmp_path / "project")
-    append(root, "overrides/main.html", "\n{% if %}\n")
-    assert_fails_clearly(run(root), "overrides/main.html: line", "TemplateSyntaxError", "SG_DEBUG=1")
-
-
 def test_unexpected_error_in_the_build_scripts_shows_no_traceback(tmp_path: Path) -> None:
     """A fault in our own code (here: kit made to crash) gives a short message and exit 2, not a traceback."""
     root = copy_project(tmp_path / "project")
@@ -208,3 +202,14 @@ def test_editor_messages_turn_mkdocs_output_into_file_messages() -> None:
     assert out[1].startswith("overrides/main.html: line 7: unexpected error in a build step: jinja2.exceptions.TemplateSyntaxError")
     assert out[-1].startswith("Aborted")
     assert not any("INFO" in m or "Traceback" in m for m in out)
+
+
+def test_a_poster_that_cannot_fit_fails_the_build_with_what_to_cut(tmp_path: Path) -> None:
+    """The page itself is valid, but its poster would not fit on one page even at the smallest type."""
+    root = copy_project(tmp_path / "project")
+    point = "- Keep a written record of every online contact with a child, saying who, when, why and what was said, and share it with your manager.\n"
+    edit(root, EMAIL, "## Safe practice\n", point * 40 + "\n## Safe practice\n")
+    assert run(root, "--check").returncode == 0  # the words are fine for the site ...
+    output = assert_fails_clearly(run(root), f"{EMAIL}: A4 poster: the 'Email' poster does not fit on one A4 page",
+                                  "Cut about", "Nothing was published")  # ... but not for the poster
+    assert not (root / "site").exists()
