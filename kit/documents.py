@@ -195,13 +195,12 @@ def _runs(el: HtmlElement, *, bold: bool = False, italic: bool = False, placehol
 
 
 def _paragraph(el: HtmlElement) -> Block:
+    """A paragraph; one that starts with a bold clause number ('**1.2** …') is a numbered clause."""
     runs = _runs(el)
     first = el[0] if len(el) and isinstance(el[0].tag, str) else None
-    lead = (el.text or "").strip()
-    if first is not None and first.tag == "strong" and not lead and CLAUSE_NUMBER.match((first.text_content() or "").strip()):
-        number = first.text_content().strip()
-        runs = _runs(el)
-        runs[0].text = runs[0].text[len(number):].lstrip() if runs[0].text.startswith(number) else runs[0].text
+    number = first.text_content().strip() if first is not None and first.tag == "strong" else ""
+    if number and not (el.text or "").strip() and CLAUSE_NUMBER.match(number) and runs[0].text.startswith(number):
+        runs[0].text = runs[0].text[len(number):].lstrip()
         runs = [r for r in runs if r.text]
         if runs:
             runs[0].text = runs[0].text.lstrip()

@@ -146,30 +146,37 @@ def _artifact_icons(soup: BeautifulSoup, colours: dict[str, str]) -> None:
 
 
 def _resolve_links(project: Project, soup: BeautifulSoup, site_dir: Path) -> list[str]:
-    """Each link of the combined document goes inside the PDF when its page is in it, otherwise to
-    the board's published site. Returns the links that resolve to nothing."""
+    """Each link of the combined document goes inside the PDF when its target is in it, otherwise
+    to the board's published site: a page left out, a file (a poster, the Word policy). The plugin
+    writes a link to a page as '#<page path>/:<anchor>' ('#.:<anchor>' for the home page). Returns
+    the links that resolve to nothing, with the page they are on."""
     ids = {el["id"] for el in soup.find_all(id=True)}
     site_uri = site_dir.resolve().as_uri().rstrip("/") + "/"
     broken: list[str] = []
     for a in soup.find_all("a", href=True):
         href = str(a["href"])
-        if href.startswith(site_uri):  # an absolute file address of the build folder
-            href = "#" + href[len(site_uri):]
-            a["href"] = href
+        if href.startswith(site_uri):  # an absolute file address in the build folder: as the plugin writes links
+            rel, _, fragment = href[len(site_uri):].partition("#")
+            if rel in ("", "index.html"):
+                href = f"#.:{fragment}"
+            elif rel.endswith(".html"):
+                href = f"#{rel.removesuffix('.html')}/:{fragment}"
+            else:
+                href = f"#{rel}/:"
         if not href.startswith("#") or href[1:] in ids:
+            a["href"] = href
             continue
         path, _, fragment = href[1:].partition(":")
         path = path.rstrip("/")
         page = "index.md" if path in (".", "") else f"{path}.md"
+        start = ".:" if page == "index.md" else f"{path}/:"
         if page in project.pages:
-            if f"{path or '.'}/:" in ids and not fragment:
-                a["href"] = f"#{path or '.'}/:"
-            else:
-                a["href"] = model.page_url(project, page, fragment)
-        elif re.search(r"\.[a-z0-9]{2,5}$", path):  # a file: a download, a poster…
+            a["href"] = f"#{start}" if start in ids and not fragment else model.page_url(project, page, fragment)
+        elif re.search(r"\.[A-Za-z0-9]{2,5}$", path):  # a file: a download, a poster…
             a["href"] = project.board.site_url + path
         else:
-            broken.append(href)
+            where = a.find_parent(attrs={"data-url": True})
+            broken.append(f"{href} (on {where['data-url'] if where else 'the contents'})")
     return broken
 
 
@@ -221,8 +228,7 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
     _artifact_icons(soup, _icon_colours(site_css.read_text(encoding="utf-8") if site_css.is_file() else ""))
     broken = _resolve_links(project, soup, site_dir)
     if broken:
-        raise ContentError([Problem("mkdocs.yml", "plugins.to-pdf",
-                                    f"the guide PDF has a link that goes nowhere: {href}") for href in sorted(set(broken))])
+        raise ContentError([Problem("docs/", "guide PDF", f"a link goes nowhere: {href}") for href in sorted(set(broken))])
     return str(soup)
 
 

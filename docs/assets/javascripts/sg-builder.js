@@ -54,7 +54,14 @@
   if (print) print.addEventListener("click", function () { window.print(); });
 
   function plainText() {
-    return output.innerText.replace(/\n{3,}/g, "\n\n").trim() + "\n";
+    // The policy as it reads on screen, without the note about highlighted parts and the
+    // headings' permalink signs.
+    var skip = Array.prototype.slice.call(output.querySelectorAll(".headerlink, #sg-builder-remaining"));
+    var was = skip.map(function (el) { return el.style.display; });
+    skip.forEach(function (el) { el.style.display = "none"; });
+    var text = output.innerText;
+    skip.forEach(function (el, i) { el.style.display = was[i]; });
+    return text.replace(/\n{3,}/g, "\n\n").trim() + "\n";
   }
   function copyFallback(text) {
     var area = document.createElement("textarea");
