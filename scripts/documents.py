@@ -125,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-v", "--verbose", action="store_true", help="print each document's time, size and pages")
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    from scripts.build import source_date_epoch  # late: build.py imports this module
+
+    os.environ.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(root))  # the same dates as `make build`
     try:
         project = load_project(root)
         out = (args.out or root / "site" / "downloads").resolve()
