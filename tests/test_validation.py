@@ -7,6 +7,7 @@ the file and the line or field, and that no Python traceback is shown.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,6 +37,15 @@ def append(root: Path, rel: str, text: str) -> None:
         f.write(text)
 
 
+def with_lines(root: Path, text: str) -> str:
+    """Fill in {line:FILE:START}: the number of the first line of FILE (as it was) starting with START."""
+    def number(m: re.Match[str]) -> str:
+        rel, start = m.group(1), m.group(2)
+        lines = (root / rel).read_text(encoding="utf-8").splitlines()
+        return str(next(i for i, line in enumerate(lines, start=1) if line.startswith(start)))
+    return re.sub(r"\{line:([^:}]+):([^}]+)\}", number, text)
+
+
 def assert_fails_clearly(result: subprocess.CompletedProcess[str], *expected: str) -> str:
     output = result.stdout + result.stderr
     assert result.returncode != 0, f"the build passed:\n{output}"
@@ -51,28 +61,28 @@ ABOUT = "docs/about.md"
 # id -> (edits, what the message must contain). An edit is (file, old, new) or (file, None, text to append).
 CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
     "bad-yaml": ([(EMAIL, "title: Email\n", "title: Email: the basics\n")],
-                 [f"{EMAIL}: line 2: front matter: the YAML cannot be read"]),
+                 [f"{EMAIL}: line {{line:{EMAIL}:title: Email}}: front matter: the YAML cannot be read"]),
     "front-matter-not-closed": ([(EMAIL, "qualifier: Either via mobile phones or web based software.\n---\n",
                                   "qualifier: Either via mobile phones or web based software.\n")],
                                 [f"{EMAIL}: line 1: the front matter is not closed"]),
     "no-front-matter": ([(ABOUT, '---\ntitle: "About this guidance"', 'title: "About this guidance"')],
                         [f"{ABOUT}: line 1: the page must start with front matter"]),
     "unknown-field": ([(EMAIL, "title: Email\n", "title: Email\ncolour: red\n")],
-                      [f"{EMAIL}: line 3 (field colour): 'colour' is not a known field"]),
+                      [f"{EMAIL}: line {{line:{EMAIL}:description:}} (field colour): 'colour' is not a known field"]),
     "missing-field": ([(EMAIL, "description: Safer working practice for adults who work with children and families when using email.\n", "")],
                       [f"{EMAIL}: field description: is missing"]),
     "missing-topic-part": ([(EMAIL, "## Safe practice\n\n- Check your organisation policy regarding use of your work account for personal use e.g. shopping.\n\n", "")],
                            [f"{EMAIL}: the section '## Safe practice' is missing"]),
     "empty-list": ([(EMAIL, "- Check your organisation policy regarding use of your work account for personal use e.g. shopping.\n", "")],
-                   [f"{EMAIL}: line 14: the list under 'Safe practice' is empty"]),
+                   [f"{EMAIL}: line {{line:{EMAIL}:## Safe practice}}: the list under 'Safe practice' is empty"]),
     "not-a-date": ([(EMAIL, "last_reviewed: 2026-11-25", "last_reviewed: 25/11/2026")],
-                   [f"{EMAIL}: line 4 (field last_reviewed): '25/11/2026' is not a date"]),
+                   [f"{EMAIL}: line {{line:{EMAIL}:last_reviewed:}} (field last_reviewed): '25/11/2026' is not a date"]),
     "impossible-date": ([(EMAIL, "next_review: 2027-11-25", "next_review: 2027-02-30")],
-                        [f"{EMAIL}: line 5 (field next_review): '2027-02-30' is not a real date"]),
+                        [f"{EMAIL}: line {{line:{EMAIL}:next_review:}} (field next_review): '2027-02-30' is not a real date"]),
     "missing-date": ([(EMAIL, "next_review: 2027-11-25\n", "")],
                      [f"{EMAIL}: field next_review: is missing: write the date as YYYY-MM-DD"]),
     "review-before-last-reviewed": ([(EMAIL, "next_review: 2027-11-25", "next_review: 2025-11-25")],
-                                    [f"{EMAIL}: line 5 (field next_review): 2025-11-25 is not after last_reviewed"]),
+                                    [f"{EMAIL}: line {{line:{EMAIL}:next_review:}} (field next_review): 2025-11-25 is not after last_reviewed"]),
     "broken-internal-link": ([(ABOUT, None, "\nSee the [email page](topics/emial.md).\n")],
                              [f"{ABOUT}: line ", "the link 'topics/emial.md' goes to docs/topics/emial.md, which does not exist: did you mean 'topics/email.md'?"]),
     "broken-anchor": ([(ABOUT, None, "\nSee [its consequences](topics/email.md#consequences).\n")],
@@ -95,7 +105,7 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
     "contact-without-phone-or-address": ([("mkdocs.yml", '        phone: "101"\n', "")],
                                          ["mkdocs.yml: field extra.board.contacts[2]: has neither a phone number nor an address"]),
     "bad-mkdocs-yaml": ([("mkdocs.yml", "    short_name: NSCB", "   short_name: NSCB")],
-                        ["mkdocs.yml: line 12: the YAML cannot be read"]),
+                        ["mkdocs.yml: line {line:mkdocs.yml:    short_name:}: the YAML cannot be read"]),
     "offence-missing-statute": ([("docs/data/offences.yml", "    statute: Offences Against the Person Act 1861\n", "")],
                                 ["docs/data/offences.yml: offence threats-to-kill field statute: is missing"]),
     "address-not-in-links": ([(ABOUT, None, "\nMore at https://www.example.org/guidance today.\n")],
@@ -123,6 +133,7 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
 def test_each_mistake_is_reported_with_file_and_place(case: str, tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     edits, expected = CASES[case]
+    expected = [with_lines(root, e) for e in expected]  # line numbers as the files were before the edit
     for rel, old, new in edits:
         if old is None:
             append(root, rel, new)
@@ -146,9 +157,10 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
         for rel, old, new in CASES[case][0]:
             append(root, rel, new) if old is None else edit(root, rel, old, new)
     output = assert_fails_clearly(run(root, "--check"), "problems in the content:")
+    root = copy_project(tmp_path / "unedited")  # for the line numbers
     for case in ("bad-colour", "not-a-date", "broken-internal-link", "offence-missing-statute", "missing-image",
                  "unfilled-placeholder", "address-not-in-links"):
-        for needle in CASES[case][1]:
+        for needle in map(lambda e: with_lines(root, e), CASES[case][1]):
             assert needle in output, f"{case}: {needle!r} missing from the combined report:\n{output}"
 
 
