@@ -7,11 +7,16 @@
     el.setAttribute("aria-label", "Search this guidance");
   });
 
-  // The search results' scroll area is a tab stop even while it is empty or closed (0 px high), so
-  // focus would vanish there. Its results are links and take focus themselves (and arrow keys move
-  // between them), so it needs no tab stop of its own.
-  document.querySelectorAll(".md-search__scrollwrap").forEach(function (el) {
-    el.setAttribute("tabindex", "-1");
+  // The search results' scroll area is a tab stop (Material's results are reached with the arrow
+  // keys, not Tab) even while it holds no results, where focus would vanish into a 0 px box. Make it
+  // a tab stop only while it has results to scroll. (While the search is closed site.css hides it.)
+  document.querySelectorAll(".md-search__scrollwrap").forEach(function (wrap) {
+    var list = wrap.querySelector(".md-search-result__list");
+    function sync() {
+      wrap.setAttribute("tabindex", list && list.children.length ? "0" : "-1");
+    }
+    sync();
+    if (list && window.MutationObserver) new MutationObserver(sync).observe(list, { childList: true });
   });
 
   // Material draws the header's menu and search buttons as <label for="…"> of hidden checkboxes:
@@ -72,7 +77,9 @@
         if (box.checked) {
           var menu = box.parentElement.querySelector(":scope > .md-nav");
           var target = menu && firstShown(menu);
-          if (target) target.focus();
+          // preventScroll: the sub-menu is still sliding in from the side; scrolling it into view
+          // now would leave the drawer scrolled sideways once it arrives.
+          if (target) target.focus({ preventScroll: true });
         } else {
           var opener = box.parentElement.querySelector(":scope > label.md-nav__link[for='" + box.id + "']");
           if (opener) opener.focus();
@@ -88,7 +95,7 @@
     menu.button.addEventListener("click", function (ev) {
       if (ev.detail !== 0 || !menu.box.checked || !sidebar) return; // ev.detail 0: keyboard
       var first = firstShown(sidebar);
-      if (first) first.focus();
+      if (first) first.focus({ preventScroll: true }); // the drawer is still sliding in
     });
     // ... and Escape closes it and puts focus back on the menu button.
     document.addEventListener("keydown", function (ev) {
