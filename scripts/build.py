@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from kit import ContentError, Project, load_project, reviews  # noqa: E402
 from kit import posters as poster_kit  # noqa: E402
 from scripts.documents import DocumentsFailed, build_documents  # noqa: E402
+from scripts.offline_zip import folder_name, make_offline_zip  # noqa: E402
 
 
 class BuildFailed(Exception):
@@ -123,6 +124,7 @@ def build(root: Path, site: Path) -> Project:
         except DocumentsFailed as e:
             raise BuildFailed(str(e)) from None
         # STEP: last, the offline copy (a zip of everything above)
+        make_offline_zip(new, folder_name(project.board.short_name))  # downloads/offline-site.zip (scripts/offline_zip.py)
         old = Path(tmp) / "previous"
         if site.exists():
             site.rename(old)
