@@ -3,7 +3,7 @@ PY := .venv/bin/python
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test serve posters documents check check-reviews check-fork bench clean linkcheck
+.PHONY: build test serve posters documents check check-reviews check-fork bench bench-web clean linkcheck
 
 # Set-up: check (and, as root on Debian, install) the system libraries, then a pinned virtualenv.
 .venv/ready: requirements.txt scripts/system_deps.sh
@@ -39,6 +39,9 @@ check-reviews: .venv/ready  ## List every page's review dates; fails when a page
 
 bench: .venv/ready  ## Time the builds (plain MkDocs, with the PDF plugin, full cold, incremental) and list output sizes
 	$(PY) scripts/bench.py
+
+bench-web: .venv/ready  ## Home page transfer size in Chromium (gzip; goal 250 KB), search index and offline zip sizes of site/
+	$(PY) scripts/bench_web.py
 
 check-fork: .venv/ready  ## In a fork: list every place that still carries the original board's identity
 	$(PY) scripts/check_fork.py
