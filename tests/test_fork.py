@@ -500,8 +500,6 @@ def test_every_poster_carries_the_fictional_board(fork: Fork) -> None:
         assert short_site in text.replace(" ", ""), f"{where}: the board's site address is not printed"
 
 
-@pytest.mark.xfail(strict=True, reason="issue 8 asks for the board's contacts on every poster; only the "
-                   "reporting-concerns poster prints them so far (posters/base.html has no contacts line)")
 def test_every_poster_carries_the_fictional_boards_contacts(fork: Fork) -> None:
     b = fork.project.board
     missing = []
