@@ -48,7 +48,9 @@ FOCUS_STATE = """() => {
 
 
 # --------------------------------------------------------------------------- fixtures
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in this thread until
+# it stops, and other test modules call asyncio.run(), which refuses to start inside a running loop.
+@pytest.fixture(scope="module")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -68,7 +70,7 @@ def base_url(site: Path, project) -> str:
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def axe_tab(browser):
     """One browser tab per width, reused by every page's accessibility check."""
     tabs: dict[int, tuple] = {}
