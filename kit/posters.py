@@ -651,10 +651,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _tree_digest(paths: Iterable[Path]) -> str:
+def _tree_digest(paths: Iterable[Path], root: Path) -> str:
+    """Hash of the files' names (relative, so a moved checkout keeps its cache) and contents."""
     h = hashlib.sha256()
     for p in sorted(paths):
-        h.update(p.as_posix().encode())
+        h.update(p.resolve().relative_to(root).as_posix().encode())
         h.update(p.read_bytes())
     return h.hexdigest()
 
@@ -668,7 +669,7 @@ def _inputs_digest(project: Project) -> str:
     files += sorted((root / "docs" / "assets" / "fonts").glob("*.woff2"))
     files += [root / "docs" / project.board.logo, Path(__file__)]
     libs = ",".join(f"{n}={version(n)}" for n in ("weasyprint", "pydyf", "pypdfium2", "segno", "pillow"))
-    return hashlib.sha256(f"{CACHE_VERSION}|{libs}|{_tree_digest(files)}".encode()).hexdigest()
+    return hashlib.sha256(f"{CACHE_VERSION}|{libs}|{_tree_digest(files, root)}".encode()).hexdigest()
 
 
 def default_cache_dir(project: Project) -> Path:
