@@ -381,7 +381,7 @@ def checklist_markdown(project: Project, context: dict[str, Any] | None = None) 
             box = f"sg-check-{item.id}"
             out.append(f'<li class="sg-checklist__item" markdown="span"><input type="checkbox" class="sg-checklist__box" '
                        f'id="{box}" data-sg-item="{item.id}"> <label class="sg-checklist__label" for="{box}">{item.markdown}</label></li>')
-        topic = g.title[0].lower() + g.title[1:]
+        topic = g.title[:1].lower() + g.title[1:]
         out += ["</ul>", f'<p class="sg-checklist__more" markdown="span">[Read the guidance on {topic}]({g.path})</p>',
                 "</fieldset>", ""]
     out += [

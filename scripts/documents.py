@@ -55,7 +55,8 @@ def plugin_html_path(project: Project) -> str:
 def gather_guide(project: Project, site_dir: Path) -> Path:
     """Build the site with the PDF plugin on (GUIDE_PDF=1), for the combined HTML of the guide."""
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GUIDE_PDF": "1"}
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet",
+    # No --quiet: it drops MkDocs' warnings before --strict can count them.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
            "--config-file", str(project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
     run = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True)
     if run.returncode != 0:
