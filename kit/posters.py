@@ -666,7 +666,7 @@ def _inputs_digest(project: Project) -> str:
 
     root = project.root
     files = [p for p in (root / "posters").rglob("*") if p.is_file() and p.suffix in (".css", ".svg", ".png", ".html")]
-    files += sorted((root / "docs" / "assets" / "fonts").glob("*.woff2"))
+    files += sorted((root / "docs" / "assets" / "fonts").glob("*.woff2")) + [root / "docs" / "assets" / "fonts" / "fonts.css"]
     files += [root / "docs" / project.board.logo, Path(__file__)]
     libs = ",".join(f"{n}={version(n)}" for n in ("weasyprint", "pydyf", "pypdfium2", "segno", "pillow"))
     return hashlib.sha256(f"{CACHE_VERSION}|{libs}|{_tree_digest(files, root)}".encode()).hexdigest()
