@@ -654,8 +654,11 @@ def _atomic_write(path: Path, data: bytes) -> None:
 def _tree_digest(paths: Iterable[Path], root: Path) -> str:
     """Hash of the files' names (relative, so a moved checkout keeps its cache) and contents."""
     h = hashlib.sha256()
+    root = root.resolve()
     for p in sorted(paths):
-        h.update(p.resolve().relative_to(root).as_posix().encode())
+        path = p.resolve()
+        # The renderer's own code may live outside a copied project (tests build copies): its name will do.
+        h.update((path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name).encode())
         h.update(p.read_bytes())
     return h.hexdigest()
 
