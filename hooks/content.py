@@ -16,6 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kit import ContentError, Project, load_project, reviews  # noqa: E402
 from kit.markdown import link_definitions, topic_markdown  # noqa: E402
+from kit.pages import long_date  # noqa: E402
 
 _project: Project | None = None
 DUE_SOON_DAYS = reviews.DUE_SOON_DAYS
@@ -40,6 +41,11 @@ def on_config(config: Any) -> Any:
     config.copyright = f"© {board.name}"
     config.extra["board"]["colour_accessible"] = board.colour_accessible
     return config
+
+
+def on_env(env: Any, config: Any, files: Any) -> Any:
+    env.filters["long_date"] = long_date  # the theme writes dates as the pages and posters do
+    return env
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

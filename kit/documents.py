@@ -18,6 +18,7 @@ import markdown as md
 from lxml import html as lxml_html
 
 from .errors import ContentError, Problem
+from .pages import long_date
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
@@ -88,10 +89,6 @@ def build_time(project: Project, paths: list[str] | tuple[str, ...]) -> dt.datet
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
     day = document_date(project, paths)
     return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
-
-
-def long_date(day: dt.date | None) -> str:
-    return f"{day.day} {day:%B %Y}" if day else ""
 
 
 # --------------------------------------------------------------------------------------------

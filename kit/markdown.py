@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from .pages import long_date
+
 if TYPE_CHECKING:
     from .project import Link, Offence, Project, Topic
 
@@ -74,9 +76,8 @@ def offences_table_markdown(project: Project) -> str:
             out.append(f"**{o.offence}** ({_law(o)})")
             out.append("")
             for c in o.changes:
-                date = c.date.strftime("%-d %B %Y") if c.date else ""
                 out += [f"- **The 2012 guidance said:** {c.was}", f"- **The law now says:** {c.now}",
-                        f"- **Changed by:** {c.by}, from {date}", ""]
+                        f"- **Changed by:** {c.by}, from {long_date(c.date)}", ""]
             if o.note:
                 out.append(f"- **Note:** {o.note}")
             out += ["", "</div>", ""]
@@ -98,7 +99,7 @@ def review_schedule_markdown(project: Project) -> str:
     from .reviews import schedule, today
 
     def day(d: Any) -> str:
-        return d.strftime("%-d %B %Y") if d else "not set"
+        return long_date(d) or "not set"
 
     on = today()
     rows = ["| Page | Last reviewed | Next review due | Status |", "|---|---|---|---|"]
@@ -117,7 +118,7 @@ def whats_new_markdown(project: Project) -> str:
     """The entries of docs/data/changes.yml, newest first, each with the pages it changed."""
     out: list[str] = []
     for news in project.whats_new:
-        out += [f"## {news.date.strftime('%-d %B %Y')}: {news.title}", ""]
+        out += [f"## {long_date(news.date)}: {news.title}", ""]
         out += [f"- {item.text}" for item in news.changes] + [""]
         if news.pages:
             names = [f"[{project.pages[p].meta.get('title') or p}]({p})" for p in news.pages if p in project.pages]

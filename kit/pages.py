@@ -75,6 +75,11 @@ def parse_date(value: Any, file: str, name: str, line: int | None, p: Problems) 
         return None
 
 
+def long_date(value: dt.date | None) -> str:
+    """25 November 2026: how dates are written on the site, posters and documents ("" when unset)."""
+    return f"{value.day} {value:%B %Y}" if value else ""
+
+
 def read_page(path: str, file: str, text: str, p: Problems, *, topic: bool) -> Page:
     before = len(p.items)
     meta, body, body_line, key_lines = split_front_matter(text, file, p)

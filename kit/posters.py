@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .errors import ContentError, Problem
+from .pages import long_date
 
 if TYPE_CHECKING:
     from .project import Lists, Project, Topic
@@ -369,10 +370,6 @@ def qr_svg(url: str, alt: str) -> Any:
     return Markup(svg)
 
 
-def format_date(d: dt.date | None) -> str:
-    return f"{d.day} {d:%B %Y}" if d else ""
-
-
 def document_date(d: dt.date | None) -> str:
     """The PDF's creation date: SOURCE_DATE_EPOCH when set (reproducible builds), else the review date."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
@@ -396,7 +393,7 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
         "doc_title": f"{spec.title}: {project.config.site_name} ({paper.label} poster)",
         "description": spec.description,
         "date": document_date(spec.last_reviewed),
-        "reviewed": f"Last reviewed {format_date(spec.last_reviewed)}" if spec.last_reviewed else "",
+        "reviewed": f"Last reviewed {long_date(spec.last_reviewed)}" if spec.last_reviewed else "",
         "footer_line": footer if footer is not None else footer_line(project),
         "qr_svg": qr_svg(url, f"QR code: opens {short_address(url)}, the {spec.title} page of the guidance"),
         "short_url": short_address(url),

@@ -17,7 +17,7 @@ from . import yamlio
 from .changes import load_changes
 from .config import SiteConfig, load_config
 from .errors import ContentError, Problem, Problems
-from .pages import Page, list_items, parse_date, read_page, split_sections
+from .pages import Page, list_items, long_date, parse_date, read_page, split_sections
 
 TOPIC_PARTS = {
     "best practice": "best",
@@ -242,11 +242,6 @@ def jinja_env() -> jinja2.Environment:
                              comment_start_string="{##", comment_end_string="##}")
     env.filters["long_date"] = long_date
     return env
-
-
-def long_date(value: dt.date) -> str:
-    """25 November 2026: the way dates are written on the site, posters and documents."""
-    return f"{value.day} {value:%B %Y}"
 
 
 def render_text(text: str, context: dict[str, Any], file: str, first_line: int, p: Problems) -> str:

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from conftest import copy_project
 from kit import ContentError, colour, load_project
+from kit.pages import long_date
 from kit import posters
 
 SLUGS = ["social-networking", "email", "images", "mobile-phones", "live-streaming", "using-the-internet",
@@ -125,7 +126,7 @@ def test_board_footer_review_date_and_page_address(project, poster_dir: Path, sl
     assert squash(project.board.name) in text
     assert squash("We recommend the above as good practice; it is subject to management approval "
                   "and local organisational policies") in text
-    assert squash(f"Last reviewed {posters.format_date(spec.last_reviewed)}") in text
+    assert squash(f"Last reviewed {long_date(spec.last_reviewed)}") in text
     assert squash(posters.short_address(project.board.page_url(spec.html_path))) in text
 
 
