@@ -59,17 +59,15 @@ def load_changes(root: Path, pages: set[str] | dict[str, Any], p: Problems) -> t
     from .pages import parse_date
 
     path = root / FILE
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+    if not path.exists():
         return ()  # optional: a fork may start without a What's new page
-    except UnicodeDecodeError:
-        p.add(FILE, "", "is not saved as UTF-8 text: save it again as UTF-8")
+    text = yamlio.read_text(path, FILE, p)
+    if text is None:
         return ()
     try:
         data, _ = yamlio.load(text)
     except yamlio.YamlError as e:
-        p.add(FILE, f"line {e.line}", str(e))
+        e.add_to(p, FILE)
         return ()
     if data is None:
         return ()

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import colour, yamlio
+from . import colour, fields, yamlio
 from .errors import Problems
 
 BOARD_KEYS = {"name", "short_name", "logo", "logo_alt", "colour", "site_url", "contacts"}
@@ -54,8 +54,11 @@ class SiteConfig:
 
 def _text(p: Problems, file: str, data: dict[str, Any], key: str, field: str) -> str:
     value = data.get(key)
-    if not isinstance(value, str) or not value.strip():
+    if value is None or (isinstance(value, str) and not value.strip()):
         p.add(file, f"field {field}", "is missing or empty: give it a value in quotes")
+        return ""
+    if problem := fields.text_problem(value):
+        p.add(file, f"field {field}", problem)
         return ""
     return value.strip()
 
@@ -63,16 +66,12 @@ def _text(p: Problems, file: str, data: dict[str, Any], key: str, field: str) ->
 def load_config(root: Path, file: str = "mkdocs.yml") -> SiteConfig:
     p = Problems()
     path = root / file
+    text = yamlio.read_text(path, file, p, missing="the site configuration file is missing")
     try:
-        raw, _lines = yamlio.load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        p.add(file, "", "the site configuration file is missing")
-        p.raise_if_any()
-        raise AssertionError  # unreachable
+        raw, _lines = yamlio.load(text) if text is not None else (None, {})
     except yamlio.YamlError as e:
-        p.add(file, f"line {e.line}", str(e))
-        p.raise_if_any()
-        raise AssertionError
+        e.add_to(p, file)
+    p.raise_if_any()
     if not isinstance(raw, dict):
         p.add(file, "", "must be a YAML mapping of settings")
         p.raise_if_any()
@@ -93,13 +92,16 @@ def load_config(root: Path, file: str = "mkdocs.yml") -> SiteConfig:
     hexc = b.get("colour", "")
     accessible = "#000000"
     if "colour" in b:
-        if not colour.is_hex(hexc):
+        if hexc is None:
+            p.add(file, "field extra.board.colour", "is empty: write the colour as a hex code in quotes, like \"#1f4e79\" "
+                  "(without the quotes, the # starts a comment)")
+        elif not colour.is_hex(hexc):
             p.add(file, "field extra.board.colour", f"'{hexc}' is not a colour: write it as a hex code in quotes, like \"#1f4e79\"")
         else:
             accessible = colour.darken_for_white_text(hexc)
     site_url = _text(p, file, b, "site_url", "extra.board.site_url") if "site_url" in b else ""
-    if site_url and not site_url.startswith(("https://", "http://")):
-        p.add(file, "field extra.board.site_url", "must be a full web address starting with https://")
+    if site_url and (problem := fields.web_address_problem(site_url)):
+        p.add(file, "field extra.board.site_url", problem)
     if site_url and not site_url.endswith("/"):
         site_url += "/"
     contacts: list[Contact] = []
@@ -116,9 +118,17 @@ def load_config(root: Path, file: str = "mkdocs.yml") -> SiteConfig:
             p.add(file, f"field {field}.{key}", f"is not a known contact setting; use only: {', '.join(sorted(CONTACT_KEYS))}")
         if not isinstance(c.get("label"), str) or not c["label"].strip():
             p.add(file, f"field {field}.label", "is missing: say who this contact is")
-        if not any(isinstance(c.get(k), str) and c[k].strip() for k in ("phone", "url", "email")):
+        for key, check in (("phone", fields.phone_problem), ("email", fields.email_problem), ("url", fields.web_address_problem)):
+            if c.get(key) is not None and (problem := check(c[key])):
+                p.add(file, f"field {field}.{key}", problem)
+        for key in ("label", "note"):
+            if c.get(key) is not None and (problem := fields.text_problem(c[key])):
+                p.add(file, f"field {field}.{key}", problem)
+        if all(c.get(k) is None for k in ("phone", "url", "email")):
             p.add(file, f"field {field}", "has neither a phone number nor an address: give a phone, url or email")
-        contacts.append(Contact(**{"label": "", **{k: (str(v) if v is not None else None) for k, v in c.items() if k in CONTACT_KEYS}}))
+        phone = fields.phone_text(c.get("phone"))
+        contacts.append(Contact(label=str(c.get("label") or "").strip(), phone=phone,
+                                **{k: str(c[k]).strip() for k in ("url", "email", "note") if c.get(k) is not None}))
     o = extra.get("origin") if isinstance(extra.get("origin"), dict) else {}
     origin = Origin(credit=str(o.get("credit", "")).strip(), licence=str(o.get("licence", "")).strip())
     if not origin.credit:

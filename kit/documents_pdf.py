@@ -20,6 +20,7 @@ import jinja2
 from bs4 import BeautifulSoup, Tag
 
 from . import documents as model
+from . import weasy
 from .errors import ContentError, Problem
 
 if TYPE_CHECKING:
@@ -90,14 +91,31 @@ def weasyprint_messages() -> Iterator[list[logging.LogRecord]]:
         LOGGER.propagate = propagate
 
 
-def render(html: str, base_url: str, out: Path, **options: Any) -> Rendered:
-    """Render HTML to a tagged PDF. WeasyPrint's errors stop the build; its CSS warnings (rules it
-    does not support, from the site's screen styles) are left out."""
+def _page_naming(project: Project, url: str) -> str:
+    """The page (or data file) that holds an address, for a message; the document's name otherwise."""
+    for page in project.pages.values():
+        if url in page.body or url in str(page.meta):
+            return page.file
+    return ""
+
+
+def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[Path, ...], **options: Any) -> Rendered:
+    """Render HTML to a tagged PDF, fetching only files inside the project and `roots`. WeasyPrint's
+    errors stop the build; its CSS warnings (rules it does not support, from the site's screen
+    styles) are left out."""
     from weasyprint import HTML
 
     opts = {**PDF_OPTIONS, **options}
+    fetcher = weasy.local_fetcher((project.root, *roots))
     with weasyprint_messages() as records:
-        document = HTML(string=html, base_url=base_url).render(**opts)
+        try:
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**opts)
+        except BaseException as e:
+            if (url := weasy.refused_url(e)) is None:
+                raise
+            source = _page_naming(project, url)
+            message = weasy.REFUSED.format(url=url)
+            raise ContentError([Problem(source or out.name, "", f"while making {out.name}, {message}" if source else message)]) from None
         out.parent.mkdir(parents=True, exist_ok=True)
         document.write_pdf(str(out), **opts)
     errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
@@ -234,7 +252,7 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
 
 def guide_pdf(project: Project, combined_html: Path, site_dir: Path, out: Path) -> Rendered:
     html = finish_guide_html(project, combined_html.read_text(encoding="utf-8"), site_dir)
-    return render(html, site_dir.resolve().as_uri() + "/", out)
+    return render(project, html, site_dir.resolve().as_uri() + "/", out, (site_dir,))
 
 
 # --------------------------------------------------------------------------------------------
@@ -246,7 +264,7 @@ def _template_pdf(project: Project, template: str, css: str, out: Path, paths: t
     html = templates(project).get_template(template).render(
         lang=language(project), board=project.board, meta=metadata(project, title, paths, description),
         stylesheets=css_urls(project, css), footer=f"{title} · {project.board.short_name}", **context)
-    return render(html, documents_dir(project).as_uri() + "/", out, pdf_forms=forms)
+    return render(project, html, documents_dir(project).as_uri() + "/", out, (), pdf_forms=forms)
 
 
 def _retarget(project: Project, blocks: list[model.Block], local: dict[str, str]) -> None:

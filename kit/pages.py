@@ -8,6 +8,7 @@ from typing import Any
 
 from . import yamlio
 from .errors import Problems
+from .reviews import today
 
 COMMON_REQUIRED = ("title", "description", "last_reviewed", "next_review")
 COMMON_OPTIONAL = ("hide",)
@@ -47,16 +48,16 @@ def split_front_matter(text: str, file: str, p: Problems) -> tuple[dict[str, Any
         p.add(file, "line 1", "the front matter is not closed: add a line '---' after the fields")
         return {}, text, 1, {}
     try:
-        meta, key_lines = yamlio.load("\n".join(lines[1:end]))
+        meta, key_lines = yamlio.load("\n".join(lines[1:end]), first_line=2)
     except yamlio.YamlError as e:
-        p.add(file, f"line {e.line + 1}", f"front matter: {e}")
+        e.add_to(p, file, prefix="front matter: ")
         return {}, "\n".join(lines[end + 1:]), end + 2, {}
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
         p.add(file, "line 2", "the front matter must be a list of 'field: value' lines")
         meta = {}
-    return meta, "\n".join(lines[end + 1:]), end + 2, {k: v + 1 for k, v in key_lines.items()}
+    return meta, "\n".join(lines[end + 1:]), end + 2, key_lines
 
 
 def parse_date(value: Any, file: str, name: str, line: int | None, p: Problems) -> dt.date | None:
@@ -99,10 +100,17 @@ def read_page(path: str, file: str, text: str, p: Problems, *, topic: bool) -> P
         for key in ("title", "description", "headline", "qualifier", "second_headline", "source_note"):
             if key in meta and meta[key] is not None and not isinstance(meta[key], str):
                 p.add(file, f"line {key_lines.get(key, 2)} (field {key})", "must be text; put it in quotes")
+            elif isinstance(meta.get(key), str) and ("{{" in meta[key] or "{%" in meta[key]):
+                # The site shows front matter as it is written, so {{ … }} here would be published as braces.
+                p.add(file, f"line {key_lines.get(key, 2)} (field {key})", "cannot use {{ … }}: the front matter is shown "
+                      "exactly as written, so write the words themselves (e.g. the board's name in full)")
     page = Page(path=path, file=file, meta=meta, body=body, body_line=body_line)
     if meta or text.startswith("---"):
         page.last_reviewed = parse_date(meta.get("last_reviewed"), file, "last_reviewed", key_lines.get("last_reviewed"), p)
         page.next_review = parse_date(meta.get("next_review"), file, "next_review", key_lines.get("next_review"), p)
+        if page.last_reviewed and page.last_reviewed > today():
+            p.add(file, f"line {key_lines.get('last_reviewed', 2)} (field last_reviewed)",
+                  f"{page.last_reviewed} is in the future: give the date the page was last reviewed (today or earlier)")
         if page.last_reviewed and page.next_review and page.next_review <= page.last_reviewed:
             p.add(file, f"line {key_lines.get('next_review', 2)} (field next_review)",
                   f"{page.next_review} is not after last_reviewed ({page.last_reviewed}): the next review must come later")

@@ -34,6 +34,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
+from . import weasy
 from .errors import ContentError, Problem
 from .pages import long_date
 
@@ -437,6 +438,7 @@ class Job:
     key: str
     cache_dir: str
     thumbnail: bool
+    roots: tuple[str, ...]  # the only folders the render may read files from
 
 
 @dataclass
@@ -516,7 +518,8 @@ def _layout(job: Job, body_pt: float, slack_px: float = 0.0) -> _Layout:
 
     page_px = SIZES[job.size].height_mm * PX_PER_MM
     html = job.html.replace("/*FIT*/", _fit_css(body_pt, slack_px))
-    doc = HTML(string=html, base_url=job.base_url).render(font_config=_font_config(), **RENDER_OPTIONS)
+    doc = HTML(string=html, base_url=job.base_url, url_fetcher=weasy.local_fetcher(map(Path, job.roots))).render(
+        font_config=_font_config(), **RENDER_OPTIONS)
     boxes = [p._page_box for p in doc.pages]
     masthead = _find(boxes[0], "masthead")
     foot = next(f for f in (_find(b, "foot") for b in boxes) if f is not None)
@@ -629,6 +632,10 @@ def _run_job(job: Job) -> dict[str, Any]:
         pdf, body_pt, fill, layouts = _fit_and_render(job)
     except _Overflow as e:
         return {"overflow": e.overflow_share, "fixed": e.fixed_share}
+    except BaseException as e:  # WeasyPrint's fatal fetch errors are BaseExceptions
+        if (url := weasy.refused_url(e)) is None:
+            raise
+        return {"refused": weasy.REFUSED.format(url=url)}
     finally:
         logger.removeHandler(handler)
     cache = Path(job.cache_dir)
@@ -669,7 +676,8 @@ def _inputs_digest(project: Project) -> str:
     files += sorted((root / "docs" / "assets" / "fonts").glob("*.woff2")) + [root / "docs" / "assets" / "fonts" / "fonts.css"]
     files += [root / "docs" / project.board.logo, Path(__file__)]
     libs = ",".join(f"{n}={version(n)}" for n in ("weasyprint", "pydyf", "pypdfium2", "segno", "pillow"))
-    return hashlib.sha256(f"{CACHE_VERSION}|{libs}|{_tree_digest(files, root)}".encode()).hexdigest()
+    renderer = weasy.renderer_identity()
+    return hashlib.sha256(f"{CACHE_VERSION}|{libs}|{renderer}|{_tree_digest(files, root)}".encode()).hexdigest()
 
 
 def default_cache_dir(project: Project) -> Path:
@@ -688,7 +696,8 @@ def make_jobs(project: Project, specs: list[PosterSpec], sizes: Iterable[str], c
             thumb = size == "a4"
             key = hashlib.sha256(f"{inputs}|{size}|{thumb}|{html}".encode()).hexdigest()[:32]
             jobs.append(Job(spec.slug, size, spec.title, spec.source_file, html, poster_dir.as_uri() + "/",
-                            start, floor, top, spec.words(), spec.chars(), key, str(cache_dir), thumb))
+                            start, floor, top, spec.words(), spec.chars(), key, str(cache_dir), thumb,
+                            (str(project.root),)))
     return jobs
 
 
@@ -746,6 +755,8 @@ def render_all(project: Project, out_dir: Path, only: Iterable[str] | None = Non
                 for j, info in zip(order, pool.map(_run_job, order)):
                     infos[j.key] = info
     problems = [_overflow_problem(j, i["overflow"], i["fixed"]) for j in jobs if "overflow" in (i := infos.get(j.key, {}))]
+    problems += [Problem(j.source_file, f"{SIZES[j.size].label} poster", i["refused"])
+                 for j in jobs if "refused" in (i := infos.get(j.key, {}))]
     if problems:
         raise ContentError(problems)
     out_dir = Path(out_dir)

@@ -11,12 +11,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-import jinja2
-
-from . import yamlio
+from . import fields, yamlio
 from .changes import load_changes
 from .config import SiteConfig, load_config
 from .errors import ContentError, Problem, Problems
+from .fill import fill
 from .pages import Page, list_items, long_date, parse_date, read_page, split_sections
 
 TOPIC_PARTS = {
@@ -36,6 +35,7 @@ INLINE_URL = re.compile(r"(?<![\w\"'=])(https?://[^\s)\]>\"']+)")
 LINK_KEYS = {"url", "title", "checked_on", "formerly", "note"}
 OFFENCE_KEYS = {"id", "offence", "statute", "section", "link", "mode", "summary", "indictment", "source", "confidence", "change", "note"}
 OFFENCE_REQUIRED = ("id", "offence", "statute", "section", "link", "mode", "summary", "source", "confidence")
+OFFENCE_TEXT = {"id", "offence", "statute", "section", "link", "mode", "summary", "indictment", "note"}  # never a number or a list
 CHANGE_KEYS = ("was", "now", "by", "date")
 
 
@@ -142,13 +142,24 @@ def _nav_paths(nav: Any) -> Iterator[str]:
 
 
 def _load_yaml_file(root: Path, rel: str, p: Problems) -> tuple[Any, dict[str, int]]:
-    try:
-        return yamlio.load((root / rel).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        p.add(rel, "", "the data file is missing")
-    except yamlio.YamlError as e:
-        p.add(rel, f"line {e.line}", str(e))
+    text = yamlio.read_text(root / rel, rel, p, missing="the data file is missing")
+    if text is not None:
+        try:
+            return yamlio.load(text)
+        except yamlio.YamlError as e:
+            e.add_to(p, rel)
     return None, {}
+
+
+class UnreadableLinks(dict):
+    """docs/data/links.yml could not be read, and that is already reported: every link id counts as
+    known, so that each [text][id] in the pages does not add a knock-on message of its own."""
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __missing__(self, key: str) -> Link:
+        return Link(key, "", "", None)
 
 
 def load_links(root: Path, p: Problems) -> dict[str, Link]:
@@ -156,7 +167,7 @@ def load_links(root: Path, p: Problems) -> dict[str, Link]:
     data, lines = _load_yaml_file(root, rel, p)
     links: dict[str, Link] = {}
     if data is None:
-        return links
+        return UnreadableLinks()
     if not isinstance(data, dict):
         p.add(rel, "line 1", "must be a list of link entries, each 'id:' followed by url, title and checked_on")
         return links
@@ -168,18 +179,31 @@ def load_links(root: Path, p: Problems) -> dict[str, Link]:
         for key in sorted(set(entry) - LINK_KEYS):
             p.add(rel, where, f"'{key}' is not a known field; use only: {', '.join(sorted(LINK_KEYS))}")
         url = entry.get("url")
-        if not isinstance(url, str) or not re.match(r"^https?://\S+$", url):
-            p.add(rel, where, "needs a url: a full web address starting with https://")
+        if url is None:
+            p.add(rel, f"{where} field url", "is missing: give the full web address, starting with https://")
+            url = ""
+        elif problem := fields.web_address_problem(url):
+            p.add(rel, f"{where} field url", problem)
             url = ""
         title = entry.get("title")
-        if not isinstance(title, str) or not title.strip():
-            p.add(rel, where, "needs a title: the name of the page or organisation")
+        if title is None:
+            p.add(rel, f"{where} field title", "is missing: give the name of the page or organisation")
             title = ""
+        elif problem := fields.text_problem(title):
+            p.add(rel, f"{where} field title", problem)
+            title = ""
+        note = entry.get("note")
+        if note is not None and (problem := fields.text_problem(note)):
+            p.add(rel, f"{where} field note", problem)
+            note = ""
         checked = parse_date(entry.get("checked_on"), rel, f"{lid}.checked_on", lines.get(str(lid)), p)
         formerly = entry.get("formerly") or []
         if isinstance(formerly, str):
             formerly = [formerly]
-        links[str(lid)] = Link(str(lid), url, title, checked, tuple(str(f) for f in formerly), str(entry.get("note") or ""))
+        if not isinstance(formerly, list) or any(fields.text_problem(f) for f in formerly):
+            p.add(rel, f"{where} field formerly", "must be the old address, or a list of old addresses, one per line starting with '- '")
+            formerly = []
+        links[str(lid)] = Link(str(lid), url, str(title).strip(), checked, tuple(f.strip() for f in formerly), str(note or "").strip())
     return links
 
 
@@ -204,9 +228,13 @@ def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
             continue
         for key in sorted(set(row) - OFFENCE_KEYS):
             p.add(rel, f"{where} field {key}", f"is not a known field; use only: {', '.join(sorted(OFFENCE_KEYS))}")
-        missing = [k for k in OFFENCE_REQUIRED if not row.get(k)]
+        missing = [k for k in OFFENCE_REQUIRED if row.get(k) is None or row.get(k) == ""]
         for key in missing:
             p.add(rel, f"{where} field {key}", "is missing: every offence needs it")
+        for key in sorted(OFFENCE_TEXT & set(row)):
+            if key not in missing and row[key] is not None and (problem := fields.text_problem(row[key])):
+                p.add(rel, f"{where} field {key}", problem)
+                missing.append(key)
         if row.get("link") and str(row["link"]) not in links:
             p.add(rel, f"{where} field link", f"'{row['link']}' is not an id in docs/data/links.yml: add the legislation.gov.uk address there")
         if row.get("mode") not in (None, "summary only", "either way"):
@@ -222,6 +250,9 @@ def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
         for c in raw_changes if isinstance(raw_changes, list) else [raw_changes] if raw_changes is not None else []:
             if not isinstance(c, dict) or any(not c.get(k) for k in CHANGE_KEYS):
                 p.add(rel, f"{where} field change", f"each change must give all of: {', '.join(CHANGE_KEYS)}")
+            elif bad := [k for k in ("was", "now", "by") if fields.text_problem(c[k])]:
+                for k in bad:
+                    p.add(rel, f"{where} field change.{k}", str(fields.text_problem(c[k])))
             else:
                 changes.append(Change(str(c["was"]), str(c["now"]), str(c["by"]),
                                       parse_date(c["date"], rel, f"{label}.change.date", None, p)))
@@ -236,24 +267,9 @@ def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
     return Offences(checked, tuple(rows))
 
 
-def jinja_env() -> jinja2.Environment:
-    # "{#" starts a Jinja comment by default but is common in Markdown attribute lists ({#id}).
-    env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=False, keep_trailing_newline=True,
-                             comment_start_string="{##", comment_end_string="##}")
-    env.filters["long_date"] = long_date
-    return env
-
-
 def render_text(text: str, context: dict[str, Any], file: str, first_line: int, p: Problems) -> str:
-    try:
-        return jinja_env().from_string(text).render(**context)
-    except jinja2.TemplateSyntaxError as e:
-        p.add(file, f"line {first_line + (e.lineno or 1) - 1}", f"the {{{{ … }}}} expression cannot be read ({e.message})")
-    except jinja2.UndefinedError as e:
-        p.add(file, "", f"uses an unknown name ({e.message}); the names you can use are listed on the How to edit page")
-    except Exception as e:  # a macro that fails on bad data (e.g. formerly("no-such-id"))
-        p.add(file, "", f"a {{{{ … }}}} expression failed: {e}")
-    return text
+    """A page's text with {{ … }} filled in (sandboxed: kit/fill.py)."""
+    return fill(text, context, file, first_line, p)
 
 
 CODE_SPAN = re.compile(r"`[^`]*`")
@@ -320,10 +336,8 @@ def _load_project(root: Path, p: Problems) -> Project:
         rel = f.relative_to(docs).as_posix()
         if rel.startswith("includes/"):
             continue
-        try:
-            text = f.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            p.add(f"docs/{rel}", "", "is not saved as UTF-8 text: save it again as UTF-8")
+        text = yamlio.read_text(f, f"docs/{rel}", p)
+        if text is None:
             continue
         pages[rel] = read_page(rel, f"docs/{rel}", text, p, topic=rel.startswith("topics/"))
     if config is None:  # the pages cannot be filled in without the board's settings: report what can be checked

@@ -115,7 +115,7 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
     "unfilled-placeholder": ([(ABOUT, None, "\nAsk (Insert name of designated person) for help.\n")],
                              [f"{ABOUT}: line ", "the fill-in field (Insert name of designated person) has not been filled in"]),
     "unknown-jinja-name": ([(ABOUT, None, "\nContact {{ board.phone_number }}.\n")],
-                           [f"{ABOUT}: uses an unknown name"]),
+                           [f"{ABOUT}: line ", "'board' has no field 'phone_number'", "its fields are: name, short_name"]),
     "page-not-in-nav": ([("docs/extra-page.md", None, "---\ntitle: Extra\ndescription: x\nlast_reviewed: 2026-11-25\nnext_review: 2027-11-25\n---\n\nText.\n")],
                         ["docs/extra-page.md: is not in the navigation"]),
     "nav-lists-missing-page": ([("mkdocs.yml", "      - whats-new.md\n", "      - whats-new.md\n      - news.md\n")],
@@ -124,6 +124,37 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
                             "- date: 2026-13-01\n  title: \"Web addresses brought up to date\"\n  author: me")],
                           ["docs/data/changes.yml: line ", "(field date): '2026-13-01' is not a real date",
                            "(field author): is not a known field"]),
+    # Data files that cannot lie (issue "Safe by construction")
+    "duplicate-link-id": ([("docs/data/links.yml", None, "\niwf:\n  url: https://www.example.org/\n  title: Not the IWF\n  checked_on: 2026-11-25\n")],
+                          ["docs/data/links.yml: line ", "'iwf' is given twice, on line {line:docs/data/links.yml:iwf:} and on line ",
+                           "the second would silently replace the first"]),
+    "duplicate-front-matter-key": ([(EMAIL, "title: Email\n", "title: Email\ntitle: Phishing\n")],
+                                   [f"{EMAIL}: line {{line:{EMAIL}:description:}}: front matter: 'title' is given twice, "
+                                    f"on line {{line:{EMAIL}:title: Email}} and on line {{line:{EMAIL}:description:}}"]),
+    "duplicate-mkdocs-key": ([("mkdocs.yml", "    short_name: NSCB", "    short_name: NSCB\n    short_name: XSCB")],
+                             ["mkdocs.yml: line ", "'extra.board.short_name' is given twice, on line {line:mkdocs.yml:    short_name:}"]),
+    "last-reviewed-in-future": ([(EMAIL, "last_reviewed: 2026-11-25", "last_reviewed: 2031-01-01")],
+                                [f"{EMAIL}: line {{line:{EMAIL}:last_reviewed:}} (field last_reviewed): 2031-01-01 is in the future"]),
+    "phone-with-words": ([("mkdocs.yml", "phone: 01670 536400", "phone: 0800 CALL NOW")],
+                         ["mkdocs.yml: field extra.board.contacts[1].phone: '0800 CALL NOW' is not a phone number"]),
+    "contact-email-not-an-address": ([("mkdocs.yml", '        phone: "101"\n', '        phone: "101"\n        email: police at example dot org\n')],
+                                     ["mkdocs.yml: field extra.board.contacts[2].email: 'police at example dot org' is not an e-mail address"]),
+    "site-url-http": ([("mkdocs.yml", "site_url: https://", "site_url: http://")],
+                      ["mkdocs.yml: field extra.board.site_url: ", "starts with http://: use the https:// address"]),
+    "offence-text-is-a-list": ([("docs/data/offences.yml", "    offence: Threats to kill\n", "    offence: [Threats, to kill]\n")],
+                               ["docs/data/offences.yml: offence threats-to-kill field offence: must be text, but is a list"]),
+    "offence-text-is-a-number": ([("docs/data/offences.yml", "    section: s.16\n", "    section: 16\n")],
+                                 ["docs/data/offences.yml: offence threats-to-kill field section: must be text, but is a number"]),
+    "link-url-http": ([("docs/data/links.yml", "  url: https://www.childline.org.uk/", "  url: http://www.childline.org.uk/")],
+                      ["docs/data/links.yml: line {line:docs/data/links.yml:childline:} (link childline) field url: 'http://www.childline.org.uk/' starts with http://"]),
+    "link-url-protocol-relative": ([("docs/data/links.yml", "  url: https://www.childline.org.uk/", "  url: //www.childline.org.uk/")],
+                                   ["(link childline) field url: '//www.childline.org.uk/' starts with '//'"]),
+    "link-title-is-a-list": ([("docs/data/links.yml", "  title: ChildLine\n", "  title: [Child, Line]\n")],
+                             ["(link childline) field title: must be text, but is a list"]),
+    "page-link-protocol-relative": ([(ABOUT, None, "\nSee [our partner](//partner.example.org/page).\n")],
+                                    [f"{ABOUT}: line ", "the link '//partner.example.org/page' goes to another site without saying https://"]),
+    "front-matter-uses-braces": ([(ABOUT, 'title: "About this guidance"', 'title: "About {{ board.name }}"')],
+                                 [f"{ABOUT}: line 2 (field title): cannot use {{{{ … }}}}"]),
     "changes-unknown-page": ([("docs/data/changes.yml", "pages: [legal-consequences.md]", "pages: [legal.md]")],
                              ["docs/data/changes.yml: line ", "(field pages): 'legal.md' is not a page"]),
 }
@@ -147,7 +178,7 @@ def test_not_utf8_page_is_reported(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     f = root / ABOUT
     f.write_bytes(f.read_bytes() + "\nCafé\n".encode("latin-1"))
-    assert_fails_clearly(run(root, "--check"), f"{ABOUT}: is not saved as UTF-8 text")
+    assert_fails_clearly(run(root, "--check"), f"{ABOUT}: line ", "is not saved as UTF-8 text", "save it again as UTF-8")
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
@@ -204,7 +235,7 @@ def test_mkdocs_strict_still_catches_what_kit_cannot_see(tmp_path: Path, capsys:
     """MkDocs' own link validation stays on (not hidden by --quiet) as a second line of defence:
     a broken link made by a {{ … }} name passes kit but fails the build, naming the page."""
     root = copy_project(tmp_path / "project")
-    append(root, ABOUT, '\nSee the [email page]({{ "topics/" + "emial.md" }}).\n')
+    append(root, ABOUT, '\nSee the [email page](topics/{{ "emial.md" }}).\n')
     assert run(root, "--check").returncode == 0  # kit does not evaluate links written by {{ … }}
     err = site_step(root, tmp_path, capsys)
     assert "docs/about.md contains a link 'topics/emial.md'" in err, err

@@ -1,0 +1,111 @@
+"""WeasyPrint, as every renderer of the kit uses it: a URL fetcher that fetches nothing from outside
+the project, and the renderer's identity for cache keys.
+
+The build fetches nothing. WeasyPrint's own fetcher would request any http(s) address a page names
+(an <img> in a page, a stylesheet), which would let a page track the build or read a local service.
+Only files inside the folders a render is given (the project, the site being built) and data: URLs
+(which fetch nothing) are served; anything else stops the render with a message naming the address.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+from collections.abc import Iterable
+from importlib.metadata import version
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+# The system libraries whose code decides the bytes WeasyPrint writes (text shaping, font subsetting).
+RENDERING_LIBRARIES = re.compile(r"lib(pango|pangoft2|harfbuzz|harfbuzz-subset|fontconfig|freetype|fribidi|glib|gobject)[-.]")
+SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+
+
+REFUSED = ("the address {url} would have been fetched: the build fetches nothing from outside the project; "
+           "use a file under docs/ instead (images must be copied into docs/assets/)")
+
+
+@functools.lru_cache(maxsize=1)
+def _classes() -> tuple[type, type]:
+    """The fetcher and its error, made on first use: importing WeasyPrint takes half a second, and
+    most of the kit (checks, the site) never renders a PDF."""
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+    class FetchRefused(FatalURLFetchingError):
+        """Stops the render (WeasyPrint lets Fatal… errors through); nothing was requested."""
+
+        def __init__(self, url: str):
+            self.url = url
+            super().__init__(REFUSED.format(url=url))
+
+    class LocalFetcher(URLFetcher):
+        """Serves file: URLs inside `roots`, and data: URLs (which fetch nothing); refuses the rest."""
+
+        def __init__(self, roots: Iterable[Path]):
+            super().__init__(allowed_protocols={"file", "data"})
+            self.roots = tuple(Path(r).resolve() for r in roots)
+
+        def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN202 - a URLFetcherResponse
+            scheme = url.split(":", 1)[0].lower()
+            if scheme == "file":
+                path = Path(unquote(urlsplit(url).path)).resolve()
+                if not any(path.is_relative_to(root) for root in self.roots):
+                    raise FetchRefused(url)
+            elif scheme != "data":
+                raise FetchRefused(url)
+            return super().fetch(url, headers)
+
+    return LocalFetcher, FetchRefused
+
+
+def local_fetcher(roots: Iterable[Path]):  # noqa: ANN201 - a weasyprint URLFetcher
+    """A WeasyPrint url_fetcher that reads only files inside `roots`."""
+    return _classes()[0](roots)
+
+
+def refused_url(error: BaseException | None) -> str | None:
+    """The address a failed render was refused, if that is why it failed."""
+    refused = _classes()[1]
+    while error is not None:
+        if isinstance(error, refused):
+            return error.url
+        error = error.__cause__ or error.__context__
+    return None
+
+
+def _mapped_libraries() -> list[Path]:
+    try:
+        maps = Path("/proc/self/maps").read_text()
+    except OSError:  # not Linux: the library versions below still say which renderer this is
+        return []
+    return sorted({Path(line.split()[-1]) for line in maps.splitlines()
+                   if "/" in line and ".so" in line and RENDERING_LIBRARIES.search(line.rsplit("/", 1)[-1])})
+
+
+def _file_digest(path: Path) -> str:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+@functools.lru_cache(maxsize=1)
+def renderer_identity() -> str:
+    """Everything besides our own files that decides the bytes of a PDF: WeasyPrint's and pydyf's
+    versions, Pango's, whether HarfBuzz can subset fonts (without it WeasyPrint falls back to
+    fontTools and writes different bytes), the system libraries it loaded (by content) and the
+    system fonts it can fall back to (by name and size)."""
+    from weasyprint.text.ffi import harfbuzz_subset, pango
+
+    parts = [f"{name}={version(name)}" for name in ("weasyprint", "pydyf", "fonttools", "pillow")]
+    parts.append(f"pango={pango.pango_version()}")
+    parts.append(f"harfbuzz-subset={'yes' if harfbuzz_subset is not None else 'no'}")
+    parts += [f"{lib.name}:{_file_digest(lib)}" for lib in _mapped_libraries()]
+    fonts = hashlib.sha256()
+    for folder in SYSTEM_FONT_FOLDERS:
+        for font in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if font.is_file():
+                fonts.update(f"{font}:{font.stat().st_size}\n".encode())
+    parts.append(f"system-fonts={fonts.hexdigest()}")
+    return "|".join(parts)
