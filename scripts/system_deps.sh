@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # System libraries the build needs: Pango (WeasyPrint renders the posters and PDFs with it) and the
-# Noto fonts as a fallback. Chromium is needed by the browser tests only. Installs them on Debian
+# Noto fonts as a fallback. Chromium, Java and npm are needed by the tests only. Installs them on Debian
 # when run as root; otherwise says what to install.
 set -euo pipefail
 # ldconfig lives in /sbin, which is not on every user's PATH. On a CI runner (e.g. GitHub Actions),
@@ -12,6 +12,9 @@ grep -q 'libpango-1.0.so' <<<"$libs" || need+=(libpango-1.0-0)
 grep -q 'libpangoft2-1.0.so' <<<"$libs" || need+=(libpangoft2-1.0-0)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
 if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
+# The tests' checkers: Java for the Nu Html Checker, npm to install it (and Lighthouse) from package-lock.json.
+if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v java >/dev/null; then need+=(default-jre-headless); fi
+if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v npm >/dev/null; then need+=(npm); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${need[*]}"
