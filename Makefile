@@ -15,7 +15,19 @@ export PYTHONDONTWRITEBYTECODE := 1
 build: .venv/ready  ## Build everything (site, posters, PDFs) into site/
 	$(PY) scripts/build.py
 
-test: .venv/ready  ## Run the tests (they build the real site and documents; browser tests need Chromium)
+# The checkers the tests run, pinned in package-lock.json: the Nu Html Checker (vnu-jar, needs Java).
+# Lighthouse, a dev dependency there, is installed only for bench-web.
+node_modules/.ready: package.json package-lock.json
+	WITH_BROWSER=1 bash scripts/system_deps.sh
+	npm ci --omit=dev --ignore-scripts --no-audit --no-fund
+	touch $@
+
+node_modules/.bench-ready: package.json package-lock.json
+	WITH_BROWSER=1 bash scripts/system_deps.sh
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch node_modules/.ready $@
+
+test: .venv/ready node_modules/.ready  ## Run the tests (they build the real site and documents; browser tests need Chromium)
 	WITH_BROWSER=1 bash scripts/system_deps.sh
 	$(PY) -m pytest
 
@@ -40,11 +52,11 @@ check-reviews: .venv/ready  ## List every page's review dates; fails when a page
 bench: .venv/ready  ## Time the builds (plain MkDocs, with the PDF plugin, full cold, incremental) and list output sizes
 	$(PY) scripts/bench.py
 
-bench-web: .venv/ready  ## Home page transfer size in Chromium (gzip; goal 250 KB), search index and offline zip sizes of site/
+bench-web: .venv/ready node_modules/.bench-ready  ## Home page transfer size in Chromium (gzip; goal 250 KB), Lighthouse scores, search index and offline zip sizes of site/
 	$(PY) scripts/bench_web.py
 
 check-fork: .venv/ready  ## In a fork: list every place that still carries the original board's identity
 	$(PY) scripts/check_fork.py
 
 clean:
-	rm -rf site .venv .pytest_cache
+	rm -rf site .venv .pytest_cache node_modules

@@ -20,7 +20,7 @@ import jinja2
 from bs4 import BeautifulSoup, Tag
 
 from . import documents as model
-from . import weasy
+from . import pdf_tags, weasy
 from .errors import ContentError, Problem
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[P
             message = weasy.REFUSED.format(url=url)
             raise ContentError([Problem(source or out.name, "", f"while making {out.name}, {message}" if source else message)]) from None
         out.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(str(out), **opts)
+        document.write_pdf(str(out), finisher=pdf_tags.pagination_artifacts, **opts)
     errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
     if errors:
         raise RenderError(f"{out.name}: " + "; ".join(sorted(set(errors))[:10]))
@@ -149,8 +149,9 @@ def _icon_colours(site_css: str) -> dict[str, str]:
 
 
 def _artifact_icons(soup: BeautifulSoup, colours: dict[str, str]) -> None:
-    """Decorative inline SVG icons become CSS background images: in a tagged PDF those are
-    artifacts, where an inline SVG would be a figure without alternative text."""
+    """Decorative inline SVG icons become CSS background images of the element they are in (the
+    band's heading): in a tagged PDF those are artifacts, where an inline SVG would be a figure
+    without alternative text (and an empty element of their own, an empty Span)."""
     for svg in soup.select('svg[aria-hidden="true"]'):
         band = svg.find_parent(class_=re.compile(r"^sg-band--"))
         key = next((c.removeprefix("sg-band--") for c in (band.get("class") or []) if c.startswith("sg-band--")), "") if band else ""
@@ -159,8 +160,10 @@ def _artifact_icons(soup: BeautifulSoup, colours: dict[str, str]) -> None:
         for attr in ("aria-hidden", "focusable", "class"):
             del svg[attr]
         markup = str(svg).replace("currentColor", colour).replace("viewbox=", "viewBox=")
-        span = soup.new_tag("span", attrs={"class": "sg-icon", "style": f"background-image: url('data:image/svg+xml,{urllib.parse.quote(markup)}')"})
-        svg.replace_with(span)
+        holder = svg.parent
+        holder["class"] = [*(holder.get("class") or []), "sg-iconed"]
+        holder["style"] = f"background-image: url('data:image/svg+xml,{urllib.parse.quote(markup)}')"
+        svg.decompose()
 
 
 def _resolve_links(project: Project, soup: BeautifulSoup, site_dir: Path) -> list[str]:
@@ -244,6 +247,7 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
         site_address=board.site_url.split("://", 1)[-1].rstrip("/"))
     body.insert(0, BeautifulSoup(cover, "html.parser"))
     _artifact_icons(soup, _icon_colours(site_css.read_text(encoding="utf-8") if site_css.is_file() else ""))
+    pdf_tags.unwrap_list_paragraphs(soup)
     broken = _resolve_links(project, soup, site_dir)
     if broken:
         raise ContentError([Problem("docs/", "guide PDF", f"a link goes nowhere: {href}") for href in sorted(set(broken))])

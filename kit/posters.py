@@ -98,7 +98,7 @@ class PosterSpec:
         return _count_chars(self.data)
 
 
-NOT_TEXT = ("key", "label", "number", "address", "added")  # labels and data, not text an editor would cut
+NOT_TEXT = ("key", "label", "number", "address", "url", "added")  # labels and data, not text an editor would cut
 
 
 def _count_words(value: Any) -> int:
@@ -280,11 +280,11 @@ def _reporting_spec(project: Project) -> PosterSpec:
         ids = [i for i in _ref_ids(b.text) if i in project.links]
         if ids:
             link = project.links[ids[0]]
-            routes.append({"title": link.title, "text": b.text, "address": short_address(link.url)})
+            routes.append({"title": link.title, "text": b.text, "address": short_address(link.url), "url": link.url})
         else:
             intro.append(b.text)
     contacts = [{"label": c.label, "phone": c.phone or "", "email": c.email or "",
-                 "address": short_address(c.url) if c.url else "", "note": c.note or ""}
+                 "address": short_address(c.url) if c.url else "", "url": c.url or "", "note": c.note or ""}
                 for c in project.board.contacts]
     data = {"danger": {"title": danger.title, "text": danger.text, "number": number.group(0) if number else ""},
             "heading": next((h for h in headings if h != contacts_section), ""), "intro": intro, "routes": routes,
@@ -329,12 +329,17 @@ def poster_specs(project: Project) -> list[PosterSpec]:
 
 # --------------------------------------------------------------------------- HTML
 
-def inline(text: str) -> Any:
-    """Markdown inline text as safe HTML: bold, italics and link text kept, addresses dropped."""
+def inline(text: str, links: dict[str, str] | None = None) -> Any:
+    """Markdown inline text as safe HTML: bold and italics kept; a link to an address of
+    docs/data/links.yml (`links`: id -> address) stays a link, other links keep their text only."""
     from markupsafe import Markup
 
+    def link(m: re.Match[str]) -> str:
+        url = (links or {}).get(m.group(2))
+        return f'<a href="{html_lib.escape(url)}">{m.group(1)}</a>' if url else m.group(1)
+
     out = html_lib.escape(str(text), quote=False)
-    out = re.sub(r"\[([^\]]+)\]\[[^\]]*\]", r"\1", out)
+    out = re.sub(r"\[([^\]]+)\]\[([^\]]*)\]", link, out)
     out = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", out)
     out = re.sub(r"`([^`]+)`", r"\1", out)
     out = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", out)
@@ -351,12 +356,12 @@ def balance(items: list[str], line: int = 46) -> int:
     return min(range(1, len(items)), key=lambda k: (abs(total - 2 * sum(heights[:k])), k))
 
 
-def _jinja(poster_dir: Path):  # noqa: ANN202 - a jinja2.Environment
+def _jinja(poster_dir: Path, links: dict[str, str] | None = None):  # noqa: ANN202 - a jinja2.Environment
     import jinja2
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(poster_dir)), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-    env.filters["inline"] = inline
+    env.filters["inline"] = lambda text: inline(text, links)
     env.filters["balance"] = balance
     return env
 
@@ -386,7 +391,7 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
     board = project.board
     url = board.page_url(spec.html_path)
     poster_dir = project.root / "posters"
-    env = _jinja(poster_dir)
+    env = _jinja(poster_dir, {key: link.url for key, link in project.links.items()})
     context = {
         "board": board,
         "site_name": project.config.site_name,
@@ -398,6 +403,7 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
         "footer_line": footer if footer is not None else footer_line(project),
         "qr_svg": qr_svg(url, f"QR code: opens {short_address(url)}, the {spec.title} page of the guidance"),
         "short_url": short_address(url),
+        "page_url": url,
         "logo_url": (project.root / "docs" / board.logo).as_uri(),
         "layout": spec.layout,
         "size": size,

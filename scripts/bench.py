@@ -42,7 +42,7 @@ INCREMENTAL_GOAL_S = 2.0
 RATIO_GOAL = 2.0
 EDITED = "docs/topics/email.md"
 IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
-                                ".site-building-*")
+                                ".site-building-*", "node_modules")
 
 
 def line(label: str, value: str, note: str = "") -> None:

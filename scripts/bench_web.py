@@ -7,11 +7,20 @@ The home page is loaded in Debian's Chromium (/usr/bin/chromium, headless, from 
 127.0.0.1) and every file it requests is counted at its gzip -9 size: what a server that compresses
 would send. Goal: HTML + CSS + JS + fonts at most 250 KB. scripts/bench.py can call `figures()` or
 `report()`.
+
+Then Lighthouse (npm lighthouse@12.2.3 from package-lock.json, which `make bench-web` installs; the
+same Chromium) scores the home page and a topic page, desktop and mobile: accessibility, best
+practices and SEO must be 100 (the exit code is 1 otherwise); performance is reported, measured
+with Lighthouse's simulated throttling (for mobile: a mid-range phone on a slow 4G connection).
+`--no-lighthouse` leaves it out.
 """
 from __future__ import annotations
 
 import argparse
 import gzip
+import json
+import os
+import subprocess
 import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,6 +31,11 @@ sys.path.insert(0, str(ROOT))
 from scripts.offline_zip import ZIP_PATH  # noqa: E402
 
 HOME_GOAL_BYTES = 250 * 1024
+LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"
+LIGHTHOUSE_PAGES = ("index.html", "topics/live-streaming.html")
+FORM_FACTORS = {"desktop": ["--preset=desktop"], "mobile": []}  # Lighthouse's default is mobile
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+KEPT_AT_100 = ("accessibility", "best-practices", "seo")
 KINDS = {".html": "HTML", ".css": "CSS", ".js": "JS", ".woff2": "fonts", ".woff": "fonts", ".ttf": "fonts",
          ".svg": "images", ".png": "images", ".jpg": "images", ".json": "search index"}
 GOAL_KINDS = ("HTML", "CSS", "JS", "fonts")
@@ -113,15 +127,59 @@ def report(site: Path) -> dict:
     return f
 
 
+def lighthouse(url: str, form_factor: str) -> dict:
+    """One Lighthouse run: its JSON report (about 15 s)."""
+    from tests.browser_support import CHROMIUM, CHROMIUM_ARGS
+
+    cmd = [str(LIGHTHOUSE), url, "--quiet", "--output=json", "--output-path=stdout",
+           f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={' '.join(CHROMIUM_ARGS)}",
+           *FORM_FACTORS[form_factor]]
+    run = subprocess.run(cmd, capture_output=True, text=True, timeout=300, env={**os.environ, "CHROME_PATH": CHROMIUM})
+    if run.returncode != 0:
+        raise SystemExit(f"lighthouse failed on {url} ({form_factor}): {(run.stderr or run.stdout)[-1500:]}")
+    return json.loads(run.stdout)
+
+
+def lighthouse_report(site: Path) -> list[str]:
+    """Print the scores of every page and form factor; returns what is below 100 and must not be."""
+    from tests.browser_support import serve
+
+    if not LIGHTHOUSE.is_file():
+        raise SystemExit(f"{LIGHTHOUSE.relative_to(ROOT)} is missing: `make bench-web` installs it (npm ci)")
+    below: list[str] = []
+    rows = []
+    with serve(site) as base:
+        for page in LIGHTHOUSE_PAGES:
+            for form_factor in FORM_FACTORS:
+                report = lighthouse(base + page, form_factor)
+                scores = {c: round(100 * (report["categories"][c]["score"] or 0)) for c in CATEGORIES}
+                rows.append((page, form_factor, scores))
+                for c in KEPT_AT_100:
+                    if scores[c] < 100:
+                        failed = [a for a in (report["audits"][r["id"]] for r in report["categories"][c]["auditRefs"] if r["weight"])
+                                  if a["score"] is not None and a["score"] < 1]
+                        below.append(f"{page} ({form_factor}) {c} {scores[c]}: " + ", ".join(a["id"] for a in failed))
+        version = report["lighthouseVersion"]
+    print(f"Lighthouse {version} (Chromium, local server; performance with simulated throttling):")
+    print(f"  {'page':<30} {'':<8} " + " ".join(f"{c:>14}" for c in CATEGORIES))
+    for page, form_factor, scores in rows:
+        print(f"  {page:<30} {form_factor:<8} " + " ".join(f"{scores[c]:>14}" for c in CATEGORIES))
+    for line in below:
+        print(f"  BELOW 100: {line}")
+    return below
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site", type=Path, default=ROOT / "site", help="built site (default: site/)")
+    parser.add_argument("--no-lighthouse", action="store_true", help="leave out the Lighthouse scores (about a minute)")
     args = parser.parse_args(argv)
     if not (args.site / "index.html").is_file():
         print(f"{args.site} has no index.html: run `make build` first", file=sys.stderr)
         return 1
     f = report(args.site.resolve())
-    return 0 if f["home_gzip"] <= HOME_GOAL_BYTES else 1
+    below = [] if args.no_lighthouse else lighthouse_report(args.site.resolve())
+    return 0 if f["home_gzip"] <= HOME_GOAL_BYTES and not below else 1
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 # System libraries the build needs: Pango (WeasyPrint renders the posters and PDFs with it),
 # HarfBuzz-Subset (WeasyPrint subsets fonts with it; without it, it falls back to fontTools and
 # writes different bytes) and the Noto fonts as a fallback. Chromium is needed by the browser tests
-# only. Installs them on Debian when run as root; otherwise says what to install.
+# only, and Java and npm for the tests' HTML checker. Installs them on Debian when run as root;
+# otherwise says what to install.
 #   bash scripts/system_deps.sh --list   prints the packages the build relies on (tests check that
 #                                       every library a render loads comes from one of them)
 set -euo pipefail
@@ -18,6 +19,9 @@ grep -q 'libpangoft2-1.0.so' <<<"$libs" || need+=(libpangoft2-1.0-0)
 grep -q 'libharfbuzz-subset.so' <<<"$libs" || need+=(libharfbuzz-subset0)
 [ -d /usr/share/fonts/truetype/noto ] || need+=(fonts-noto-core)
 if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null; then need+=(chromium); fi
+# The tests' checkers: Java for the Nu Html Checker, npm to install it (and Lighthouse) from package-lock.json.
+if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v java >/dev/null; then need+=(default-jre-headless); fi
+if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v npm >/dev/null; then need+=(npm); fi
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   echo "Installing system packages: ${need[*]}"

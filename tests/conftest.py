@@ -31,7 +31,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def copy_project(dest: Path) -> Path:
     """A throwaway copy of the project's sources, for tests that edit content."""
-    ignore = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis")
+    ignore = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
+                                    "node_modules")
     shutil.copytree(ROOT, dest, ignore=ignore)
     return dest
 

@@ -103,7 +103,36 @@
       drawerLabel.click();
       menu.button.focus();
     });
+    // While it is open over the page (narrow widths) the drawer is modal: Tab and Shift+Tab go
+    // round inside it instead of into the page hidden behind it (WCAG 2.4.3, 2.4.11).
+    document.addEventListener("keydown", function (ev) {
+      if (ev.key !== "Tab" || !menu.box.checked || !narrow.matches || !sidebar) return;
+      var stops = Array.prototype.filter.call(
+        sidebar.querySelectorAll("a[href], button, input, [tabindex]:not([tabindex='-1'])"), shown);
+      if (!stops.length) return;
+      var active = document.activeElement, inside = sidebar.contains(active);
+      var edge = ev.shiftKey ? stops[0] : stops[stops.length - 1];
+      if (!inside || active === edge) {
+        ev.preventDefault();
+        (ev.shiftKey ? stops[stops.length - 1] : stops[0]).focus();
+      }
+    });
   }
+
+  // Material writes autocomplete="off" on its drawer and search toggles so that a browser never
+  // brings them back checked (the drawer or search open) on back, forward or reload. That is not
+  // valid on a checkbox (hooks/valid_html.py removes it): close them here instead.
+  function closeToggles() {
+    ["__drawer", "__search"].forEach(function (id) {
+      var box = document.getElementById(id);
+      if (box && box.checked) {
+        box.checked = false;
+        box.dispatchEvent(new Event("change"));
+      }
+    });
+  }
+  closeToggles();
+  window.addEventListener("pageshow", function (ev) { if (ev.persisted) closeToggles(); });
 
   var searchLabel = document.querySelector('.md-header label.md-header__button[for="__search"]');
   if (searchLabel) headerButton(searchLabel, "Search", "search");
