@@ -82,7 +82,10 @@ def _parse(text: str):
 
 def inline_sources(text: str) -> Inline:
     """The hashes of every inline script the browser would run and every <style> of a page."""
-    doc = _parse(text)
+    return _inline(_parse(text))
+
+
+def _inline(doc) -> Inline:
     scripts = {sha256_source(el.text or "") for el in doc.iter("script") if _runs(el)}
     styles = {sha256_source(el.text or "") for el in doc.iter("style")}
     return Inline(tuple(sorted(scripts)), tuple(sorted(styles)))
@@ -109,11 +112,16 @@ def _insertion_point(text: str, doc) -> int:
 
 def add_policy(text: str) -> str:
     """The page with its policy inserted (replacing a policy this function inserted before)."""
+    return _protect(text)[0]
+
+
+def _protect(text: str) -> tuple[str, Inline]:
     text = remove_policy(text)
     doc = _parse(text)
     at = _insertion_point(text, doc)
-    meta = f"\n{META_START}{html.escape(policy(inline_sources(text)), quote=False)}\">"
-    return text[:at] + meta + text[at:]
+    inline = _inline(doc)
+    meta = f"\n{META_START}{html.escape(policy(inline), quote=False)}\">"
+    return text[:at] + meta + text[at:], inline
 
 
 def remove_policy(text: str) -> str:
@@ -121,33 +129,37 @@ def remove_policy(text: str) -> str:
     return re.sub(r"\n" + re.escape(META_START) + r'[^"]*">', "", text, count=1)
 
 
-def page_policy(text: str) -> str | None:
-    """The content of the page's first CSP meta, or None."""
-    for meta in _parse(text).iter("meta"):
-        if (meta.get("http-equiv") or "").lower() == "content-security-policy":
-            return meta.get("content")
-    return None
+def _metas(doc) -> list:
+    return [m for m in doc.iter("meta") if (m.get("http-equiv") or "").strip().lower() == "content-security-policy"]
 
 
 def check_page(text: str) -> list[str]:
     """Every way the page's policy is missing, late, or does not match its inline scripts and styles."""
     doc = _parse(text)
-    found = page_policy(text)
-    if found is None:
+    metas = _metas(doc)
+    if not metas:
         return ["no Content Security Policy <meta> in <head>"]
+    found = metas[0].get("content") or ""
     problems = []
     head = doc.find("head")
-    metas = [m for m in doc.iter("meta") if (m.get("http-equiv") or "").lower() == "content-security-policy"]
     if head is None or metas[0].getparent() is not head:
         problems.append("the Content Security Policy <meta> is not in <head>")
     elif any(el.tag in ("script", "style", "link") for el in metas[0].itersiblings(preceding=True)):
         problems.append("a script, style or stylesheet comes before the Content Security Policy <meta>")
     if len(metas) > 1:
         problems.append(f"{len(metas)} Content Security Policy <meta> elements (one expected)")
-    expected = policy(inline_sources(text))
-    if found != expected:
-        problems.append(f"the policy does not match the page's inline scripts and styles:\n"
-                        f"      page:     {found}\n      expected: {expected}")
+    inline = _inline(doc)
+    directives = {d.split()[0]: d.split()[1:] for d in found.split(";") if d.strip()}
+    for name, kind, needed in (("script-src", "script", inline.scripts), ("style-src", "style", inline.styles)):
+        allowed = set(directives.get(name, []))
+        if missing := [h for h in needed if h not in allowed]:
+            problems.append(f"{len(missing)} inline {kind}(s) not allowed by the policy (the browser blocks them): "
+                            + " ".join(missing))
+        if extra := sorted(allowed - set(needed) - {"'self'"}):
+            problems.append(f"the policy's {name} allows what the page does not have: " + " ".join(extra))
+    if not problems and found != policy(inline):
+        problems.append(f"the policy is not the one the build writes:\n      page:     {found}\n"
+                        f"      expected: {policy(inline)}")
     blocked = sorted({f"{el.tag} {name}=" for el in doc.iter() if isinstance(el.tag, str)
                       for name in el.attrib if name.lower().startswith("on") or name.lower() == "style"})
     if blocked:
@@ -174,10 +186,9 @@ def protect_site(site: Path) -> SiteReport:
     for path in files:
         text = path.read_text(encoding="utf-8")
         try:
-            new = add_policy(text)
+            new, inline = _protect(text)
         except CspError as e:
             raise CspError(f"{path.relative_to(site).as_posix()}: {e}") from None
-        inline = inline_sources(new)
         scripts.update(inline.scripts)
         styles.update(inline.styles)
         if new != text:
@@ -200,10 +211,13 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     if check:
         problems = check_site(site)
+        if not problems:
+            print(f"Every page of {site} carries its Content Security Policy, with the right hashes.")
+            return 0
+        print(f"{len(problems)} problem(s) in the Content Security Policy of {site}:", file=sys.stderr)
         for problem in problems:
             print(f"  - {problem}", file=sys.stderr)
-        print(f"{len(problems)} problem(s) in the Content Security Policy of {site}", file=sys.stderr)
-        return 1 if problems else 0
+        return 1
     report = protect_site(site)
     print(f"{report.pages} pages: {len(report.scripts)} script and {len(report.styles)} style hashes")
     return 0
