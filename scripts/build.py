@@ -22,6 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 from kit import ContentError, Project, load_project, reviews  # noqa: E402
 from kit import posters as poster_kit  # noqa: E402
+from kit.csp import protect_site  # noqa: E402
 from scripts.documents import DocumentsFailed, build_documents  # noqa: E402
 from scripts.offline_zip import folder_name, make_offline_zip  # noqa: E402
 
@@ -123,6 +124,8 @@ def build(root: Path, site: Path) -> Project:
             build_documents(project, new / "downloads")
         except DocumentsFailed as e:
             raise BuildFailed(str(e)) from None
+        # STEP: a Content Security Policy in every page, hashing its inline scripts and styles (kit/csp.py)
+        protect_site(new)  # before the zip, so that the offline copy carries it too
         # STEP: last, the offline copy (a zip of everything above)
         make_offline_zip(new, folder_name(project.board.short_name))  # downloads/offline-site.zip (scripts/offline_zip.py)
         old = Path(tmp) / "previous"

@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 import pytest
 from pypdf import PdfReader
@@ -158,6 +158,33 @@ def test_axe_no_violations(axe_tab, base_url: str, rel: str, width: int):
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"{rel} at {width} px scrolls sideways by {overflow} px"
     assert not log.outside, f"{rel} asked other hosts:\n" + "\n".join(log.outside)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", WIDTHS.values(), ids=list(WIDTHS))
+def test_404_page_for_a_missing_address_in_a_sub_folder(tab, base_url: str, width: int):
+    """A missing address in a sub-folder gets the 404 page (404.html at the site's root is one of
+    PAGES above): its styles, scripts and logo load from there too (Material links them from the
+    path of site_url, where the site is served), and axe-core finds no violation."""
+    page, log = tab(width)
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and r.url != base_url + "topics/nope.html" and failed.append(r.url))
+    page.on("requestfailed", lambda r: failed.append(r.url))
+    response = page.goto(base_url + "topics/nope.html", wait_until="networkidle")
+    assert response is not None and response.status == 404
+    assert page.inner_text("h1") == "404 - Not found"
+    assert not failed, f"the 404 page in a sub-folder could not load: {failed}"
+    assert len([u for u in log.urls if u.endswith((".css", ".js", ".svg"))]) >= 5, log.urls
+    assert page.evaluate("!!document.querySelector('.sg-header-button')"), "site.js did not run"
+    assert page.evaluate("getComputedStyle(document.querySelector('.md-header')).position") == "sticky"
+    home = page.get_attribute("article a, #sg-content a", "href")
+    assert page.goto(urljoin(page.url, home)).ok, f"the home page link {home} goes nowhere"
+    page.go_back(wait_until="networkidle")
+    violations = run_axe(page)
+    assert not violations, format_violations(violations, f"topics/nope.html (the 404 page) at {width} px")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"the 404 page at {width} px scrolls sideways by {overflow} px"
+    assert not log.outside, log.outside
 
 
 @pytest.mark.browser
