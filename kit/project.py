@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import jinja2
 
-from . import yamlio
+from . import html_policy, yamlio
 from .changes import load_changes
 from .config import SiteConfig, load_config
 from .errors import ContentError, Problem, Problems
@@ -356,6 +356,7 @@ def _load_project(root: Path, p: Problems) -> Project:
         project.guidelines = _lists(pages[GUIDELINES_PAGE], project.rendered[GUIDELINES_PAGE],
                                     ("Remember", "Do not", "Inappropriate", "Appropriate"), p, prose=("Remember",))
     check_internal_links(project, p)
+    html_policy.check_project(project, p)  # raw HTML, links and images editor text may not publish (kit/html_policy.py)
     p.raise_if_any()
     return project
 
