@@ -257,16 +257,20 @@ def locate(finding: Finding, lines: list[str], used: dict[str, int]) -> int | No
 
 
 def check_markdown(text: str, md: markdown.Markdown, page_dir: str = "", docs: Path | None = None,
-                   source: str | None = None) -> tuple[list[tuple[int | None, str]], list[str]]:
+                   source: str | None = None, aliases: dict[str, list[str]] | None = None,
+                   ) -> tuple[list[tuple[int | None, str]], list[str]]:
     """Problems of a page's Markdown: (line or None, message) for each, and the messages alone.
 
-    `text` is what is published (after {{ … }}); `source` is what the editor wrote, for lines."""
+    `text` is what is published (after {{ … }}); `source` is what the editor wrote, for lines;
+    `aliases` gives other text that stands for an address in the source (its [id] in links.yml)."""
     md.reset()
     findings = check_html(md.convert(text), page_dir, docs)
     written = source_text(source if source is not None else text)  # code and {{ … }} blanked: not what a finding is
     findings += html_links(written)
     lines = written.splitlines()
     used: dict[str, int] = {}
+    findings = [Finding(f.message, (*f.needles, *(a for n in f.needles for a in (aliases or {}).get(n, ()))))
+                for f in findings]
     out: list[tuple[int | None, str]] = [(locate(f, lines, used), f.message) for f in findings]
     out += check_balance(source if source is not None else text)
     return out, [m for _, m in out]
@@ -287,6 +291,7 @@ def plain_text_problem(value: str) -> str | None:
 # Where editor text reaches HTML: pages, fragments, front matter, data files, extra.board
 # --------------------------------------------------------------------------------------------
 
+UNKNOWN_CONFIG_EXTENSIONS = ("attr_list", "md_in_html")  # mkdocs.yml unreadable: the ones that let text make HTML
 PLAIN_FRONT_MATTER = ("title", "description", "headline", "qualifier", "second_headline", "source_note")
 
 
@@ -326,7 +331,7 @@ def check_project(project: Any, p: Any) -> None:
 
     root, docs = project.root, project.root / "docs"
     raw = project.config.raw if project.config else {}
-    md = markdown_converter(raw.get("markdown_extensions") or [])
+    md = markdown_converter(raw.get("markdown_extensions") or UNKNOWN_CONFIG_EXTENSIONS)
     seen: set[str] = set()  # messages already given for a data field or a fragment
     fm = ("site_name", "site_description")
     for key in fm:
@@ -364,6 +369,9 @@ def check_project(project: Any, p: Any) -> None:
             p.add(f"docs/{f.relative_to(docs).as_posix()}", f"line {line}" if line else "", message)
             seen.add(message)
     definitions = link_definitions(project) if project.config else ""
+    aliases: dict[str, list[str]] = {}
+    for link in project.links.values():
+        aliases.setdefault(link.url, []).extend([f"][{link.id}]", f"[{link.id}]"])
     for rel, page in project.pages.items():
         try:
             file_text = (root / page.file).read_text(encoding="utf-8")
@@ -375,7 +383,7 @@ def check_project(project: Any, p: Any) -> None:
             _field(value, page.file, f"line {line} (field {key})" if line else f"field {key}", md, p, seen)
         published = project.rendered.get(rel, page.body) + "\n\n" + definitions
         page_dir = PurePosixPath(rel).parent.as_posix() if "/" in rel else ""
-        for line, message in check_markdown(published, md, page_dir, docs, source=page.body)[0]:
+        for line, message in check_markdown(published, md, page_dir, docs, page.body, aliases)[0]:
             if line is not None:
                 p.add(page.file, f"line {page.body_line + line - 1}", message)
             elif message not in seen:

@@ -332,6 +332,7 @@ def _load_project(root: Path, p: Problems) -> Project:
             check_placeholders(page, p)
         unfilled = Project(root, None, links, offences, pages, {r: pg.body for r, pg in pages.items()})  # type: ignore[arg-type]
         check_internal_links(unfilled, p)
+        html_policy.check_project(unfilled, p)
         p.raise_if_any()
         raise AssertionError
     nav = [x for x in _nav_paths(config.raw.get("nav")) if x.endswith(".md")]
