@@ -27,7 +27,7 @@ import nh3
 EXTRA_TAGS = {"section", "svg", "path", "fieldset", "legend", "label", "input", "button", "script"}
 GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "role", "markdown", "hidden"}  # plus aria-* and data-sg-*
 EXTRA_ATTRIBUTES = {
-    "a": {"href"}, "th": {"align"}, "td": {"align"}, "time": {"datetime"},
+    "a": {"href"}, "div": {"tabindex"}, "img": {"loading"}, "th": {"align"}, "td": {"align"}, "time": {"datetime"},  # the skip link's target; the poster gallery
     "svg": {"viewbox", "width", "height", "fill", "focusable", "xmlns"}, "path": {"d", "fill"},
     "input": {"type", "name", "autocomplete", "spellcheck"}, "label": {"for"}, "button": {"type"},
     "script": {"src"},
@@ -258,8 +258,8 @@ def locate(finding: Finding, lines: list[str], used: dict[str, int]) -> int | No
 
 def check_markdown(text: str, md: markdown.Markdown, page_dir: str = "", docs: Path | None = None,
                    source: str | None = None, aliases: dict[str, list[str]] | None = None,
-                   ) -> tuple[list[tuple[int | None, str]], list[str]]:
-    """Problems of a page's Markdown: (line or None, message) for each, and the messages alone.
+                   ) -> list[tuple[int | None, str]]:
+    """Problems of a page's Markdown: (line or None, message) for each.
 
     `text` is what is published (after {{ … }}); `source` is what the editor wrote, for lines;
     `aliases` gives other text that stands for an address in the source (its [id] in links.yml)."""
@@ -272,8 +272,7 @@ def check_markdown(text: str, md: markdown.Markdown, page_dir: str = "", docs: P
     findings = [Finding(f.message, (*f.needles, *(a for n in f.needles for a in (aliases or {}).get(n, ()))))
                 for f in findings]
     out: list[tuple[int | None, str]] = [(locate(f, lines, used), f.message) for f in findings]
-    out += check_balance(source if source is not None else text)
-    return out, [m for _, m in out]
+    return out + check_balance(source if source is not None else text)
 
 
 def plain_text_problem(value: str) -> str | None:
@@ -285,107 +284,3 @@ def plain_text_problem(value: str) -> str | None:
         shown = ", ".join(f"<{t}>" for t in tags) or "HTML"
         return f"contains HTML ({shown}): write plain text here; HTML is not allowed in this field"
     return None
-
-
-# --------------------------------------------------------------------------------------------
-# Where editor text reaches HTML: pages, fragments, front matter, data files, extra.board
-# --------------------------------------------------------------------------------------------
-
-UNKNOWN_CONFIG_EXTENSIONS = ("attr_list", "md_in_html")  # mkdocs.yml unreadable: the ones that let text make HTML
-PLAIN_FRONT_MATTER = ("title", "description", "headline", "qualifier", "second_headline", "source_note")
-
-
-def _field(value: Any, file: str, where: str, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
-    if not isinstance(value, str) or not value.strip():
-        return
-    why = plain_text_problem(value)
-    if why:
-        p.add(file, where, why)
-        seen.update(m for _, m in check_markdown(value, md)[0])
-        return
-    for _line, message in check_markdown(value, md)[0]:  # Markdown in the field: [x](javascript:…), ![x](https://…)
-        p.add(file, where, message)
-        seen.add(message)
-
-
-def _strings(value: Any, path: str) -> Iterable[tuple[str, str]]:
-    if isinstance(value, str):
-        yield path, value
-    elif isinstance(value, dict):
-        for k, v in value.items():
-            yield from _strings(v, f"{path}.{k}")
-    elif isinstance(value, list):
-        for i, v in enumerate(value, start=1):
-            yield from _strings(v, f"{path}[{i}]")
-
-
-def _key_line(text: str, key: str, last: int) -> int | None:
-    lines = text.splitlines()[:last]
-    return next((i for i, line in enumerate(lines, start=1) if re.match(rf"^{re.escape(key)}\s*:", line)), None)
-
-
-def check_project(project: Any, p: Any) -> None:
-    """Add a problem for every piece of HTML (or Markdown link or image) editor text may not publish."""
-    from . import yamlio
-    from .markdown import link_definitions
-
-    root, docs = project.root, project.root / "docs"
-    raw = project.config.raw if project.config else {}
-    md = markdown_converter(raw.get("markdown_extensions") or UNKNOWN_CONFIG_EXTENSIONS)
-    seen: set[str] = set()  # messages already given for a data field or a fragment
-    fm = ("site_name", "site_description")
-    for key in fm:
-        _field(raw.get(key), "mkdocs.yml", f"field {key}", md, p, seen)
-    extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
-    for name in ("board", "origin"):
-        for path, value in _strings(extra.get(name), f"extra.{name}"):
-            _field(value, "mkdocs.yml", f"field {path}", md, p, seen)
-            why = url_problem(value, "a", "href") if path.endswith((".url", ".site_url")) else None
-            if why:
-                p.add("mkdocs.yml", f"field {path}", why)
-    link_lines: dict[str, int] = {}
-    try:
-        link_lines = yamlio.load((root / "docs/data/links.yml").read_text(encoding="utf-8"))[1]
-    except (OSError, UnicodeDecodeError, yamlio.YamlError):
-        pass
-    for link in project.links.values():
-        line = link_lines.get(link.id)
-        for name in ("title", "note"):
-            where = f"line {line} (link {link.id}, field {name})" if line else f"link {link.id} field {name}"
-            _field(getattr(link, name), "docs/data/links.yml", where, md, p, seen)
-    for o in project.offences.rows:
-        for name in ("offence", "statute", "section", "summary", "indictment", "note"):
-            _field(getattr(o, name), "docs/data/offences.yml", f"offence {o.id} field {name}", md, p, seen)
-        for c in o.changes:
-            for name in ("was", "now", "by"):
-                _field(getattr(c, name), "docs/data/offences.yml", f"offence {o.id} field change.{name}", md, p, seen)
-    for news in project.whats_new:
-        _field(news.title, "docs/data/changes.yml", f"line {news.line} (field title)", md, p, seen)
-        for item in news.changes:
-            _field(item.text, "docs/data/changes.yml", f"line {item.line} (field changes)", md, p, seen)
-    for f in sorted((docs / "includes").glob("*.md")):
-        text = f.read_text(encoding="utf-8", errors="replace")
-        for line, message in check_markdown(text, md, "", docs)[0]:
-            p.add(f"docs/{f.relative_to(docs).as_posix()}", f"line {line}" if line else "", message)
-            seen.add(message)
-    definitions = link_definitions(project) if project.config else ""
-    aliases: dict[str, list[str]] = {}
-    for link in project.links.values():
-        aliases.setdefault(link.url, []).extend([f"][{link.id}]", f"[{link.id}]"])
-    for rel, page in project.pages.items():
-        try:
-            file_text = (root / page.file).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            file_text = ""
-        for key in PLAIN_FRONT_MATTER:
-            value = page.meta.get(key)
-            line = _key_line(file_text, key, page.body_line)
-            _field(value, page.file, f"line {line} (field {key})" if line else f"field {key}", md, p, seen)
-        published = project.rendered.get(rel, page.body) + "\n\n" + definitions
-        page_dir = PurePosixPath(rel).parent.as_posix() if "/" in rel else ""
-        for line, message in check_markdown(published, md, page_dir, docs, page.body, aliases)[0]:
-            if line is not None:
-                p.add(page.file, f"line {page.body_line + line - 1}", message)
-            elif message not in seen:
-                p.add(page.file, "", f"{message} (it is written by a {{{{ … }}}} expression or comes from a data file)")
-                seen.add(message)

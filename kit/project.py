@@ -13,7 +13,7 @@ from typing import Any, Iterator
 
 import jinja2
 
-from . import html_policy, yamlio
+from . import html_check, yamlio
 from .changes import load_changes
 from .config import SiteConfig, load_config
 from .errors import ContentError, Problem, Problems
@@ -332,7 +332,7 @@ def _load_project(root: Path, p: Problems) -> Project:
             check_placeholders(page, p)
         unfilled = Project(root, None, links, offences, pages, {r: pg.body for r, pg in pages.items()})  # type: ignore[arg-type]
         check_internal_links(unfilled, p)
-        html_policy.check_project(unfilled, p)
+        html_check.check_project(unfilled, p)
         p.raise_if_any()
         raise AssertionError
     nav = [x for x in _nav_paths(config.raw.get("nav")) if x.endswith(".md")]
@@ -357,7 +357,7 @@ def _load_project(root: Path, p: Problems) -> Project:
         project.guidelines = _lists(pages[GUIDELINES_PAGE], project.rendered[GUIDELINES_PAGE],
                                     ("Remember", "Do not", "Inappropriate", "Appropriate"), p, prose=("Remember",))
     check_internal_links(project, p)
-    html_policy.check_project(project, p)  # raw HTML, links and images editor text may not publish (kit/html_policy.py)
+    html_check.check_project(project, p)  # HTML, links and images editor text may not publish
     p.raise_if_any()
     return project
 

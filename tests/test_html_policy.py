@@ -177,7 +177,7 @@ DOCS = ROOT / "docs"
 
 
 def messages(text: str, page_dir: str = "") -> list[tuple[int | None, str]]:
-    return html_policy.check_markdown(text, MD, page_dir, DOCS)[0]
+    return html_policy.check_markdown(text, MD, page_dir, DOCS)
 
 
 @pytest.mark.parametrize("text", [
@@ -197,7 +197,7 @@ def test_refused(text: str) -> None:
     '<mark class="sg-placeholder">(Insert name)</mark>', '<a href="downloads/guide.pdf" id="sg-guide">Guide</a>',
     "`<script>alert(1)</script>` is how a script looks", "Mail [us](mailto:a@example.org) or call [101](tel:101).",
     "<!-- an editor's note -->", "5 < 6 and 7 > 3", '<span aria-hidden="true" data-sg-fill="x">x</span>',
-    "| a | b |\n|:--|--:|\n| 1 | 2 |",
+    "| a | b |\n|:--|--:|\n| 1 | 2 |", '<img src="downloads/posters/email.png" alt="" width="160" height="226" loading="lazy">',
 ])
 def test_allowed(text: str) -> None:
     assert messages(text) == []
@@ -230,3 +230,24 @@ def test_allow_list_starts_from_nh3() -> None:
     assert not {"script", "style", "iframe", "object", "embed", "form", "meta", "link", "base"} & set(nh3.ALLOWED_TAGS)
     assert html_policy.plain_text_problem("Email & phones < 3") is None
     assert "contains HTML (<b>)" in (html_policy.plain_text_problem("<b>Email</b>") or "")
+
+
+# ---- the link check over the built site (kit/links_offline.py) ------------------------------
+
+def test_the_built_sites_link_check_refuses_scripts_in_a_pages_content(site: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from kit.links_offline import check_site
+
+    real = [str(p) for p in check_site(ROOT, site).errors if "in the page's content" in p.why]
+    assert real == [], real  # Material's own inline scripts are outside <article>: not the content's
+    copy = tmp_path / "site"
+    shutil.copytree(site, copy)
+    page = copy / "about.html"
+    injected = ('<img src="assets/board-logo.svg" alt="" onerror="alert(1)"><script>alert(2)</script>'
+                '<span onclick="alert(3)">x</span><img src="https://tracker.example/p.gif" alt="">')
+    page.write_text(page.read_text(encoding="utf-8").replace("</article>", injected + "</article>", 1), encoding="utf-8")
+    got = [str(p) for p in check_site(ROOT, copy).errors if p.page == "about.html"]
+    for why in ("the onerror attribute is not allowed (on <img>)", "<script> is not allowed in a page",
+                "the onclick attribute is not allowed (on <span>)", "<img> loads an image from another site"):
+        assert any(f"about.html (from docs/about.md): in the page's content: {why}" in line for line in got), (why, got)

@@ -1,0 +1,113 @@
+"""Every place editor text reaches HTML, checked with kit/html_policy.py: pages (after their {{ … }}
+names), the fragments in docs/includes/, front matter, docs/data/*.yml and extra.board in mkdocs.yml.
+
+Fields (titles, names, notes, the points of What's new) are plain text: no HTML at all, and their
+Markdown may not link to code or show images from other sites."""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any, Iterable
+
+import markdown
+
+from .html_policy import check_markdown, markdown_converter, plain_text_problem, url_problem
+
+UNKNOWN_CONFIG_EXTENSIONS = ("attr_list", "md_in_html")  # mkdocs.yml unreadable: the ones that let text make HTML
+PLAIN_FRONT_MATTER = ("title", "description", "headline", "qualifier", "second_headline", "source_note")
+
+
+def _field(value: Any, file: str, where: str, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
+    if not isinstance(value, str) or not value.strip():
+        return
+    why = plain_text_problem(value)
+    if why:
+        p.add(file, where, why)
+        seen.update(m for _, m in check_markdown(value, md))
+        return
+    for _line, message in check_markdown(value, md):  # Markdown in the field: [x](javascript:…), ![x](https://…)
+        p.add(file, where, message)
+        seen.add(message)
+
+
+def _strings(value: Any, path: str) -> Iterable[tuple[str, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, f"{path}.{k}")
+    elif isinstance(value, list):
+        for i, v in enumerate(value, start=1):
+            yield from _strings(v, f"{path}[{i}]")
+
+
+def _key_line(text: str, key: str, last: int) -> int | None:
+    lines = text.splitlines()[:last]
+    return next((i for i, line in enumerate(lines, start=1) if re.match(rf"^{re.escape(key)}\s*:", line)), None)
+
+
+def check_project(project: Any, p: Any) -> None:
+    """Add a problem for every piece of HTML (or Markdown link or image) editor text may not publish."""
+    from . import yamlio
+    from .markdown import link_definitions
+
+    root, docs = project.root, project.root / "docs"
+    raw = project.config.raw if project.config else {}
+    md = markdown_converter(raw.get("markdown_extensions") or UNKNOWN_CONFIG_EXTENSIONS)
+    seen: set[str] = set()  # messages already given for a data field or a fragment
+    fm = ("site_name", "site_description")
+    for key in fm:
+        _field(raw.get(key), "mkdocs.yml", f"field {key}", md, p, seen)
+    extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
+    for name in ("board", "origin"):
+        for path, value in _strings(extra.get(name), f"extra.{name}"):
+            _field(value, "mkdocs.yml", f"field {path}", md, p, seen)
+            why = url_problem(value, "a", "href") if path.endswith((".url", ".site_url")) else None
+            if why:
+                p.add("mkdocs.yml", f"field {path}", why)
+    link_lines: dict[str, int] = {}
+    try:
+        link_lines = yamlio.load((root / "docs/data/links.yml").read_text(encoding="utf-8"))[1]
+    except (OSError, UnicodeDecodeError, yamlio.YamlError):
+        pass
+    for link in project.links.values():
+        line = link_lines.get(link.id)
+        for name in ("title", "note"):
+            where = f"line {line} (link {link.id}, field {name})" if line else f"link {link.id} field {name}"
+            _field(getattr(link, name), "docs/data/links.yml", where, md, p, seen)
+    for o in project.offences.rows:
+        for name in ("offence", "statute", "section", "summary", "indictment", "note"):
+            _field(getattr(o, name), "docs/data/offences.yml", f"offence {o.id} field {name}", md, p, seen)
+        for c in o.changes:
+            for name in ("was", "now", "by"):
+                _field(getattr(c, name), "docs/data/offences.yml", f"offence {o.id} field change.{name}", md, p, seen)
+    for news in project.whats_new:
+        _field(news.title, "docs/data/changes.yml", f"line {news.line} (field title)", md, p, seen)
+        for item in news.changes:
+            _field(item.text, "docs/data/changes.yml", f"line {item.line} (field changes)", md, p, seen)
+    for f in sorted((docs / "includes").glob("*.md")):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for line, message in check_markdown(text, md, "", docs):
+            p.add(f"docs/{f.relative_to(docs).as_posix()}", f"line {line}" if line else "", message)
+            seen.add(message)
+    definitions = link_definitions(project) if project.config else ""
+    aliases: dict[str, list[str]] = {}
+    for link in project.links.values():
+        aliases.setdefault(link.url, []).extend([f"][{link.id}]", f"[{link.id}]"])
+    for rel, page in project.pages.items():
+        try:
+            file_text = (root / page.file).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            file_text = ""
+        for key in PLAIN_FRONT_MATTER:
+            value = page.meta.get(key)
+            line = _key_line(file_text, key, page.body_line)
+            _field(value, page.file, f"line {line} (field {key})" if line else f"field {key}", md, p, seen)
+        published = project.rendered.get(rel, page.body) + "\n\n" + definitions
+        page_dir = PurePosixPath(rel).parent.as_posix() if "/" in rel else ""
+        for line, message in check_markdown(published, md, page_dir, docs, page.body, aliases):
+            if line is not None:
+                p.add(page.file, f"line {page.body_line + line - 1}", message)
+            elif message not in seen:
+                p.add(page.file, "", f"{message} (it is written by a {{{{ … }}}} expression or comes from a data file)")
+                seen.add(message)
