@@ -94,15 +94,15 @@ def check_project(project: Any, p: Any) -> None:
     aliases: dict[str, list[str]] = {}
     for link in project.links.values():
         aliases.setdefault(link.url, []).extend([f"][{link.id}]", f"[{link.id}]"])
-    for rel, page in project.pages.items():
+    for page in project.pages.values():  # front matter first: a page that shows another's title then says nothing new
         try:
             file_text = (root / page.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             file_text = ""
         for key in PLAIN_FRONT_MATTER:
-            value = page.meta.get(key)
             line = _key_line(file_text, key, page.body_line)
-            _field(value, page.file, f"line {line} (field {key})" if line else f"field {key}", md, p, seen)
+            _field(page.meta.get(key), page.file, f"line {line} (field {key})" if line else f"field {key}", md, p, seen)
+    for rel, page in project.pages.items():
         published = project.rendered.get(rel, page.body) + "\n\n" + definitions
         page_dir = PurePosixPath(rel).parent.as_posix() if "/" in rel else ""
         for line, message in check_markdown(published, md, page_dir, docs, page.body, aliases):

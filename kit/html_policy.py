@@ -78,7 +78,7 @@ def _elsewhere(url: str) -> bool:
 def url_problem(url: str, tag: str, attr: str) -> str | None:
     """Why an address in `attr` of `tag` may not be published (None when it may)."""
     scheme = _scheme(url)
-    short = url if len(url) <= 60 else url[:57] + "…"
+    short = _short(url)
     if scheme in CODE_SCHEMES:
         return f"the address '{short}' is not allowed: {CODE_SCHEMES[scheme]}; link to a page with [text][id] instead"
     if tag == "a" and attr == "href":
@@ -128,40 +128,48 @@ def check_html(html_text: str, page_dir: str = "", docs: Path | None = None) -> 
             found.append(Finding(f"<{tag}> is not allowed in a page: {REFUSED.get(tag, EMBED)}", (f"<{tag}",)))
     elements = root.iter() if root is not None else ()
     for el in elements:
-        if not isinstance(el.tag, str) or el.tag in ("html", "body") and el.getparent() in (None, root):
-            continue
-        tag = el.tag.lower()
-        for attr, value in el.attrib.items():
-            attr = attr.lower()
-            needles = (f'{attr}="{value}"', f"{attr}='{value}'", f"{attr}={value}", value, f"{attr}=", f"<{tag}")
-            if attr.startswith("on"):
-                found.append(Finding(f"the {attr} attribute is not allowed (on <{tag}>): pages may not run scripts", needles))
-            elif attr == "style":
-                if tag in ("th", "td") and ALIGN_STYLE.match(value):
-                    continue
-                elsewhere = " It also loads a file from another site." if CSS_ELSEWHERE.search(value) else ""
-                found.append(Finding(f"the style attribute is not allowed (on <{tag}>): the site's look comes from its own "
-                                     f"stylesheet; use a class instead.{elsewhere}", needles))
-            elif attr in URL_ATTRIBUTES:
-                for url in _srcset_urls(value) if attr == "srcset" else [value]:
-                    why = url_problem(url, tag, attr)
-                    if why:
-                        found.append(Finding(why, (url, url[len(url) // 3:], *needles[4:])))
-                if attr not in ALLOWED_ATTRIBUTES.get(tag, ()) and tag in ALLOWED_TAGS:
-                    found.append(Finding(f"the {attr} attribute is not allowed on <{tag}>", needles))
-            elif (tag in ALLOWED_TAGS and attr not in GENERIC_ATTRIBUTES and attr not in ALLOWED_ATTRIBUTES[tag]
-                  and not attr.startswith(("aria-", "data-sg-"))):
-                found.append(Finding(f"the {attr} attribute is not allowed on <{tag}>", needles))
-        if tag == "script" and _script_ok(el, page_dir, docs):
-            continue
-        if tag in REFUSED:
-            reason = REFUSED[tag]
-            if tag == "style" and CSS_ELSEWHERE.search(el.text or ""):
-                reason += "; this one also loads a file from another site"
-            found.append(Finding(f"<{tag}> is not allowed in a page: {reason}", (f"<{tag}",)))
-        elif tag not in ALLOWED_TAGS:
-            found.append(Finding(f"<{tag}> is not allowed in a page: use Markdown instead, or ask the developers "
-                                 "to add it to the list in kit/html_policy.py", (f"<{tag}",)))
+        if isinstance(el.tag, str) and not (el.tag in ("html", "body") and el.getparent() in (None, root)):
+            found += _element(el, page_dir, docs)
+    return found
+
+
+def _short(url: str) -> str:
+    return url if len(url) <= 60 else url[:57] + "…"
+
+
+def _element(el: Any, page_dir: str, docs: Path | None) -> list[Finding]:
+    tag = el.tag.lower()
+    if tag == "script" and _script_ok(el, page_dir, docs):
+        return []
+    if tag in REFUSED or tag not in ALLOWED_TAGS:  # one message for the element, whatever its attributes
+        reason = REFUSED.get(tag, "use Markdown instead, or ask the developers to add it to the list in kit/html_policy.py")
+        urls = [u for a, v in el.attrib.items() if a.lower() in URL_ATTRIBUTES
+                for u in (_srcset_urls(v) if a.lower() == "srcset" else [v]) if _elsewhere(u)]
+        if urls:
+            reason += f"; it also points at another site ('{_short(urls[0])}')"
+        elif CSS_ELSEWHERE.search((el.get("style") or "") + (el.text or "" if tag == "style" else "")):
+            reason += "; this one also loads a file from another site"
+        return [Finding(f"<{tag}> is not allowed in a page: {reason}", (f"<{tag}",))]
+    found: list[Finding] = []
+    for attr, value in el.attrib.items():
+        attr = attr.lower()
+        needles = (f'{attr}="{value}"', f"{attr}='{value}'", f"{attr}={value}", value, f"{attr}=", f"<{tag}")
+        if attr.startswith("on"):
+            found.append(Finding(f"the {attr} attribute is not allowed (on <{tag}>): pages may not run scripts", needles))
+        elif attr == "style":
+            if tag in ("th", "td") and ALIGN_STYLE.match(value):
+                continue
+            elsewhere = " It also loads a file from another site." if CSS_ELSEWHERE.search(value) else ""
+            found.append(Finding(f"the style attribute is not allowed (on <{tag}>): the site's look comes from its own "
+                                 f"stylesheet; use a class instead.{elsewhere}", needles))
+        elif attr in URL_ATTRIBUTES and any(url_problem(u, tag, attr) for u in (_srcset_urls(value) if attr == "srcset" else [value])):
+            for url in _srcset_urls(value) if attr == "srcset" else [value]:
+                why = url_problem(url, tag, attr)
+                if why:
+                    found.append(Finding(why, (url, url[len(url) // 3:], *needles[4:])))
+        elif (attr not in GENERIC_ATTRIBUTES and attr not in ALLOWED_ATTRIBUTES[tag]
+              and not attr.startswith(("aria-", "data-sg-"))):
+            found.append(Finding(f"the {attr} attribute is not allowed on <{tag}>", needles))
     return found
 
 
@@ -178,18 +186,20 @@ def html_links(text: str) -> list[Finding]:
 
 
 class _Balance(html.parser.HTMLParser):
+    IGNORED = VOID | {"html", "head", "body"}  # refused anyway; a page has no end tags for them
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.open: list[tuple[str, int]] = []
         self.problems: list[tuple[int, str]] = []
 
     def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", tag) and tag not in VOID:
+        if re.fullmatch(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)*", tag) and tag not in self.IGNORED:
             self.open.append((tag, self.getpos()[0]))
 
     def handle_endtag(self, tag: str) -> None:
         if not any(t == tag for t, _ in self.open):
-            if tag not in VOID:
+            if tag not in self.IGNORED:
                 self.problems.append((self.getpos()[0], f"</{tag}> closes nothing: remove it, or add the <{tag}> it belongs to"))
             return
         while self.open:

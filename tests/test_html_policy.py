@@ -59,7 +59,7 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
              [f"{ABOUT}: line {{line:{ABOUT}:<base}}: <base> {NOT_ALLOWED}: it can send every link on the page to another site"]),
     "form": ([(ABOUT, None, '\n<form action="https://example.org/collect"><input name="q"></form>\n')],
              [f"{ABOUT}: line {{line:{ABOUT}:<form}}: <form> {NOT_ALLOWED}: it can send what readers type",
-              f"<form> loads a file {ELSEWHERE} ('https://example.org/collect')"]),
+              "it also points at another site ('https://example.org/collect')"]),
     "body-onload": ([(ABOUT, None, '\n<body onload="alert(1)">\n')],
                     [f"{ABOUT}: line {{line:{ABOUT}:<body}}: <body> {NOT_ALLOWED}"]),
     "style-element-url": ([(ABOUT, None, "\n<style>body { background: url(https://tracker.example/p.gif) }</style>\n")],
@@ -76,8 +76,8 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
     "img-srcset": ([(ABOUT, None, '\n<img src="assets/board-logo.svg" srcset="https://tracker.example/p.gif 2x" alt="">\n')],
                    [f"{ABOUT}: line {{line:{ABOUT}:srcset}}: <img> loads an image {ELSEWHERE} ('https://tracker.example/p.gif')"]),
     "video-poster": ([(ABOUT, None, '\n<video poster="//tracker.example/p.jpg"></video>\n')],
-                     [f"{ABOUT}: line {{line:{ABOUT}:<video}}: <video> loads a file {ELSEWHERE} ('//tracker.example/p.jpg')",
-                      f"<video> {NOT_ALLOWED}"]),
+                     [f"{ABOUT}: line {{line:{ABOUT}:<video}}: <video> {NOT_ALLOWED}: use Markdown instead",
+                      "it also points at another site ('//tracker.example/p.jpg')"]),
     "markdown-image-other-host": ([(ABOUT, None, "\n![Our logo](https://tracker.example/logo.png)\n")],
                                   [f"{ABOUT}: line {{line:{ABOUT}:![Our logo]}}: <img> loads an image {ELSEWHERE} ('https://tracker.example/logo.png')"]),
     "markdown-image-from-links-yml": ([(ABOUT, None, "\n![The IWF][iwf]\n")],
@@ -147,6 +147,16 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     for case in ("script", "iframe", "front-matter-title", "changes-yml", "unclosed-section"):
         for needle in CASES[case][1]:
             assert with_lines(root, needle) in output, f"{case}: {needle!r} missing:\n{output}"
+
+
+def test_one_message_for_each_fault(tmp_path: Path) -> None:
+    """A refused element is one problem, whatever it carries; a title shown on other pages is named once, in its page."""
+    root = copy_project(tmp_path / "project")
+    for case in ("body-onload", "iframe", "front-matter-title"):
+        for rel, old, new in CASES[case][0]:
+            append(root, rel, new) if old is None else edit(root, rel, old, new)
+    output = assert_fails_clearly(run(root, "--check"))
+    assert "3 problems in the content:" in output, output
 
 
 def test_full_build_refuses_and_builds_nothing(tmp_path: Path) -> None:
