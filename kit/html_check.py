@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 import markdown
 
-from .html_policy import check_markdown, markdown_converter, plain_text_problem, url_problem
+from .html_policy import check_markdown, check_svg, markdown_converter, plain_text_problem, url_problem
 
 UNKNOWN_CONFIG_EXTENSIONS = ("attr_list", "md_in_html")  # mkdocs.yml unreadable: the ones that let text make HTML
 PLAIN_FRONT_MATTER = ("title", "description", "headline", "qualifier", "second_headline", "source_note")
@@ -90,6 +90,13 @@ def check_project(project: Any, p: Any) -> None:
         for line, message in check_markdown(text, md, "", docs):
             p.add(f"docs/{f.relative_to(docs).as_posix()}", f"line {line}" if line else "", message)
             seen.add(message)
+    for f in sorted(docs.rglob("*")):
+        rel = f"docs/{f.relative_to(docs).as_posix()}"
+        if f.suffix.lower() in (".html", ".htm", ".xhtml"):
+            p.add(rel, "", "an HTML file in docs/ would be published as it is, unchecked: write the page in Markdown (.md) instead")
+        elif f.suffix.lower() == ".svg":
+            for line, message in check_svg(f.read_bytes()):
+                p.add(rel, f"line {line}" if line else "", message)
     definitions = link_definitions(project) if project.config else ""
     aliases: dict[str, list[str]] = {}
     for link in project.links.values():

@@ -294,3 +294,31 @@ def plain_text_problem(value: str) -> str | None:
         shown = ", ".join(f"<{t}>" for t in tags) or "HTML"
         return f"contains HTML ({shown}): write plain text here; HTML is not allowed in this field"
     return None
+
+
+def check_svg(data: bytes) -> list[tuple[int | None, str]]:
+    """(line, message) for what an SVG file in docs/ may not carry: opened on its own, a browser runs
+    its scripts and loads what it points at, as if it were a page of the site."""
+    try:
+        root = lxml.etree.fromstring(data, lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+    except lxml.etree.XMLSyntaxError as e:
+        return [(e.lineno, f"is not a readable SVG image ({e.msg}): save it again from the drawing program")]
+    out: list[tuple[int | None, str]] = []
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = lxml.etree.QName(el).localname.lower()
+        if tag in ("script", "foreignobject", "iframe", "embed", "object"):
+            out.append((el.sourceline, f"<{tag}> is not allowed in an image: opened on its own, it would run in the site"))
+        for attr, value in el.attrib.items():
+            name = lxml.etree.QName(attr).localname.lower()
+            if name.startswith("on"):
+                out.append((el.sourceline, f"the {name} attribute is not allowed in an image: it runs a script"))
+            elif name == "href" and _elsewhere(value):
+                out.append((el.sourceline, f"<{tag}> points at '{_short(value)}': an image may only refer to its own parts (#id)"))
+            elif name == "style" and CSS_ELSEWHERE.search(value):
+                out.append((el.sourceline, "the image loads a file from another site (url() or @import in a style)"))
+        if tag == "style" and CSS_ELSEWHERE.search(el.text or ""):
+            out.append((el.sourceline, "the image loads a file from another site (url() or @import in a style)"))
+    return out
+

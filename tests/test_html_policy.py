@@ -117,6 +117,14 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
                           ["mkdocs.yml: field extra.board.contacts[2].url: the address 'javascript:alert(1)' is not allowed"]),
     "fragment": ([("docs/includes/immediate-danger.md", None, '\n<img src="https://tracker.example/p.gif" alt="">\n')],
                  [f"docs/includes/immediate-danger.md: line {{line:docs/includes/immediate-danger.md:tracker}}: <img> loads an image {ELSEWHERE}"]),
+    "svg-logo-script": ([("docs/assets/board-logo.svg", "</svg>", "<script>alert(1)</script>\n</svg>")],
+                        ["docs/assets/board-logo.svg: line {line:docs/assets/board-logo.svg:<script>}: <script> is not allowed in an image"]),
+    "svg-logo-onload-and-other-site": ([("docs/assets/board-logo.svg", 'role="img"', 'role="img" onload="alert(1)"'),
+                                        ("docs/assets/board-logo.svg", '<circle ', '<image href="https://tracker.example/p.gif"/><circle ')],
+                                       ["docs/assets/board-logo.svg: line 1: the onload attribute is not allowed in an image: it runs a script",
+                                        "docs/assets/board-logo.svg: line {line:docs/assets/board-logo.svg:tracker}: <image> points at 'https://tracker.example/p.gif'"]),
+    "html-file-in-docs": ([("docs/assets/extra.html", None, "<script>alert(1)</script>")],
+                          ["docs/assets/extra.html: an HTML file in docs/ would be published as it is, unchecked"]),
 }
 
 
