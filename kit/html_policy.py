@@ -25,9 +25,10 @@ import nh3
 # Content-driven additions to nh3's lists: topic layout and icons (kit/markdown.py), the checklist
 # and the policy builder (kit/documents.py), the kit's own page scripts (see _script_ok).
 EXTRA_TAGS = {"section", "svg", "path", "fieldset", "legend", "label", "input", "button", "script"}
-GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "role", "markdown", "hidden"}  # plus aria-* and data-sg-*
+GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "role", "markdown"}  # nh3: title, lang; plus aria-* and data-sg-*
 EXTRA_ATTRIBUTES = {
-    "a": {"href"}, "div": {"tabindex"}, "img": {"loading"}, "th": {"align"}, "td": {"align"}, "time": {"datetime"},  # the skip link's target; the poster gallery
+    "div": {"tabindex"}, "time": {"datetime"},  # the skip link's target, the review dates (overrides/main.html: in <article>)
+    "img": {"loading"},  # the poster gallery (kit/posters.py)
     "svg": {"viewbox", "width", "height", "fill", "focusable", "xmlns"}, "path": {"d", "fill"},
     "input": {"type", "name", "autocomplete", "spellcheck"}, "label": {"for"}, "button": {"type"},
     "script": {"src"},
