@@ -6,7 +6,7 @@ Markdown may not link to code or show images from other sites."""
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any, Iterable
 
 import markdown
@@ -48,15 +48,17 @@ def _key_line(text: str, key: str, last: int) -> int | None:
 
 def check_project(project: Any, p: Any) -> None:
     """Add a problem for every piece of HTML (or Markdown link or image) editor text may not publish."""
-    from . import yamlio
-    from .markdown import link_definitions
-
-    root, docs = project.root, project.root / "docs"
     raw = project.config.raw if project.config else {}
     md = markdown_converter(raw.get("markdown_extensions") or UNKNOWN_CONFIG_EXTENSIONS)
-    seen: set[str] = set()  # messages already given for a data field or a fragment
-    fm = ("site_name", "site_description")
-    for key in fm:
+    seen: set[str] = set()  # messages already given for a field or a fragment: not repeated where it is shown
+    _config(raw, md, p, seen)
+    _data(project, md, p, seen)
+    _files(project.root / "docs", md, p, seen)
+    _pages(project, md, p, seen)
+
+
+def _config(raw: dict[str, Any], md: markdown.Markdown, p: Any, seen: set[str]) -> None:
+    for key in ("site_name", "site_description"):
         _field(raw.get(key), "mkdocs.yml", f"field {key}", md, p, seen)
     extra = raw.get("extra") if isinstance(raw.get("extra"), dict) else {}
     for name in ("board", "origin"):
@@ -65,9 +67,14 @@ def check_project(project: Any, p: Any) -> None:
             why = url_problem(value, "a", "href") if path.endswith((".url", ".site_url")) else None
             if why:
                 p.add("mkdocs.yml", f"field {path}", why)
+
+
+def _data(project: Any, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
+    from . import yamlio
+
     link_lines: dict[str, int] = {}
     try:
-        link_lines = yamlio.load((root / "docs/data/links.yml").read_text(encoding="utf-8"))[1]
+        link_lines = yamlio.load((project.root / "docs/data/links.yml").read_text(encoding="utf-8"))[1]
     except (OSError, UnicodeDecodeError, yamlio.YamlError):
         pass
     for link in project.links.values():
@@ -85,34 +92,42 @@ def check_project(project: Any, p: Any) -> None:
         _field(news.title, "docs/data/changes.yml", f"line {news.line} (field title)", md, p, seen)
         for item in news.changes:
             _field(item.text, "docs/data/changes.yml", f"line {item.line} (field changes)", md, p, seen)
-    for f in sorted((docs / "includes").glob("*.md")):
-        text = f.read_text(encoding="utf-8", errors="replace")
-        for line, message in check_markdown(text, md, "", docs):
-            p.add(f"docs/{f.relative_to(docs).as_posix()}", f"line {line}" if line else "", message)
-            seen.add(message)
+
+
+def _files(docs: Path, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
+    """The fragments pages include, and files MkDocs would publish as they are (SVG images, HTML)."""
     for f in sorted(docs.rglob("*")):
         rel = f"docs/{f.relative_to(docs).as_posix()}"
-        if f.suffix.lower() in (".html", ".htm", ".xhtml"):
+        if rel.startswith("docs/includes/") and f.suffix == ".md":
+            for line, message in check_markdown(f.read_text(encoding="utf-8", errors="replace"), md, "", docs):
+                p.add(rel, f"line {line}" if line else "", message)
+                seen.add(message)
+        elif f.suffix.lower() in (".html", ".htm", ".xhtml"):
             p.add(rel, "", "an HTML file in docs/ would be published as it is, unchecked: write the page in Markdown (.md) instead")
         elif f.suffix.lower() == ".svg":
             for line, message in check_svg(f.read_bytes()):
                 p.add(rel, f"line {line}" if line else "", message)
-    definitions = link_definitions(project) if project.config else ""
-    aliases: dict[str, list[str]] = {}
-    for link in project.links.values():
-        aliases.setdefault(link.url, []).extend([f"][{link.id}]", f"[{link.id}]"])
-    for page in project.pages.values():  # front matter first: a page that shows another's title then says nothing new
+
+
+def _pages(project: Any, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
+    from .markdown import link_definitions
+
+    for page in project.pages.values():  # front matter first: a page showing another's title then says nothing new
         try:
-            file_text = (root / page.file).read_text(encoding="utf-8")
+            file_text = (project.root / page.file).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
             file_text = ""
         for key in PLAIN_FRONT_MATTER:
             line = _key_line(file_text, key, page.body_line)
             _field(page.meta.get(key), page.file, f"line {line} (field {key})" if line else f"field {key}", md, p, seen)
+    definitions = link_definitions(project)
+    aliases: dict[str, list[str]] = {}
+    for link in project.links.values():
+        aliases.setdefault(link.url, []).extend([f"][{link.id}]", f"[{link.id}]"])
     for rel, page in project.pages.items():
         published = project.rendered.get(rel, page.body) + "\n\n" + definitions
         page_dir = PurePosixPath(rel).parent.as_posix() if "/" in rel else ""
-        for line, message in check_markdown(published, md, page_dir, docs, page.body, aliases):
+        for line, message in check_markdown(published, md, page_dir, project.root / "docs", page.body, aliases):
             if line is not None:
                 p.add(page.file, f"line {page.body_line + line - 1}", message)
             elif message not in seen:
