@@ -167,6 +167,14 @@ def test_one_message_for_each_fault(tmp_path: Path) -> None:
     assert "3 problems in the content:" in output, output
 
 
+def test_a_broken_mkdocs_yml_does_not_hide_a_script(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    edit(root, "mkdocs.yml", "    short_name: NSCB", "   short_name: NSCB")  # unreadable YAML
+    append(root, ABOUT, "\n<script>alert(1)</script>\n")
+    output = assert_fails_clearly(run(root, "--check"), "mkdocs.yml: line ", "the YAML cannot be read")
+    assert with_lines(root, f"{ABOUT}: line {{line:{ABOUT}:<script>}}: <script> {NOT_ALLOWED}") in output, output
+
+
 def test_full_build_refuses_and_builds_nothing(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     append(root, ABOUT, '\n<img src="x.png" alt="" onerror="alert(1)">\n')
