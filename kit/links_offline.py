@@ -29,6 +29,7 @@ from urllib.parse import unquote, urlsplit
 import lxml.etree
 import lxml.html
 
+from . import html_policy
 from .config import load_config
 from .errors import ContentError, Problems
 from .project import load_links
@@ -392,6 +393,11 @@ class Checker:
         self.report.files["HTML pages"] += 1
         tree = _parse_html(self.site.root / rel)
         self.site.ids[rel] = _ids(tree)
+        if source_of(rel, self.root):  # the page's content (not the theme's own scripts) obeys kit/html_policy.py
+            for article in tree.iter("article"):
+                body = lxml.html.tostring(article, encoding="unicode")
+                for finding in html_policy.check_html(body, posixpath.dirname(rel), self.root / "docs"):
+                    self.problem(rel, "", f"in the page's content: {finding.message}")
         for el in tree.iter():
             if not isinstance(el.tag, str):
                 continue

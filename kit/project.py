@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from . import fields, yamlio
+from . import fields, html_check, yamlio
 from .changes import load_changes
 from .config import SiteConfig, load_config
 from .errors import ContentError, Problem, Problems
@@ -346,6 +346,7 @@ def _load_project(root: Path, p: Problems) -> Project:
             check_placeholders(page, p)
         unfilled = Project(root, None, links, offences, pages, {r: pg.body for r, pg in pages.items()})  # type: ignore[arg-type]
         check_internal_links(unfilled, p)
+        html_check.check_project(unfilled, p)
         p.raise_if_any()
         raise AssertionError
     nav = [x for x in _nav_paths(config.raw.get("nav")) if x.endswith(".md")]
@@ -370,6 +371,7 @@ def _load_project(root: Path, p: Problems) -> Project:
         project.guidelines = _lists(pages[GUIDELINES_PAGE], project.rendered[GUIDELINES_PAGE],
                                     ("Remember", "Do not", "Inappropriate", "Appropriate"), p, prose=("Remember",))
     check_internal_links(project, p)
+    html_check.check_project(project, p)  # HTML, links and images editor text may not publish
     p.raise_if_any()
     return project
 
