@@ -152,7 +152,7 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
     "link-title-is-a-list": ([("docs/data/links.yml", "  title: ChildLine\n", "  title: [Child, Line]\n")],
                              ["(link childline) field title: must be text, but is a list"]),
     "page-link-protocol-relative": ([(ABOUT, None, "\nSee [our partner](//partner.example.org/page).\n")],
-                                    [f"{ABOUT}: line ", "the link '//partner.example.org/page' goes to another site without saying https://"]),
+                                    [f"{ABOUT}: line ", "the address '//partner.example.org/page' leaves out https"]),
     "front-matter-uses-braces": ([(ABOUT, 'title: "About this guidance"', 'title: "About {{ board.name }}"')],
                                  [f"{ABOUT}: line 2 (field title): cannot use {{{{ … }}}}"]),
     "changes-unknown-page": ([("docs/data/changes.yml", "pages: [legal-consequences.md]", "pages: [legal.md]")],
