@@ -6,10 +6,11 @@ export PYTHONDONTWRITEBYTECODE := 1
 .PHONY: build test serve posters documents check check-reviews check-fork bench bench-web clean linkcheck
 
 # Set-up: check (and, as root on Debian, install) the system libraries, then a pinned virtualenv.
-.venv/ready: requirements.txt scripts/system_deps.sh
+.venv/ready: requirements.txt pyproject.toml scripts/system_deps.sh
 	bash scripts/system_deps.sh
 	python3 -m venv .venv
 	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.txt
+	.venv/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
 build: .venv/ready  ## Build everything (site, posters, PDFs) into site/
