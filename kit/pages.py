@@ -10,7 +10,7 @@ from . import yamlio
 from .errors import Problems
 
 COMMON_REQUIRED = ("title", "description", "last_reviewed", "next_review")
-COMMON_OPTIONAL = ("hide",)
+COMMON_OPTIONAL = ("hide", "board_to_confirm")  # board_to_confirm: a reading of the source the board should check
 TOPIC_REQUIRED = ("headline",)
 TOPIC_OPTIONAL = ("qualifier", "second_headline", "source_note", "parts_not_in_source")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -96,7 +96,7 @@ def read_page(path: str, file: str, text: str, p: Problems, *, topic: bool) -> P
                 if key in ("last_reviewed", "next_review"):
                     continue  # reported by parse_date with a date hint
                 p.add(file, f"field {key}", "is missing: add it to the front matter")
-        for key in ("title", "description", "headline", "qualifier", "second_headline", "source_note"):
+        for key in ("title", "description", "headline", "qualifier", "second_headline", "source_note", "board_to_confirm"):
             if key in meta and meta[key] is not None and not isinstance(meta[key], str):
                 p.add(file, f"line {key_lines.get(key, 2)} (field {key})", "must be text; put it in quotes")
     page = Page(path=path, file=file, meta=meta, body=body, body_line=body_line)

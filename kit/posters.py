@@ -234,8 +234,12 @@ def _topic_spec(project: Project, topic: Topic) -> PosterSpec:
              for key, label in BANDS if getattr(topic, key)]
     parts = [{"key": key, "label": labels[key], "items": list(getattr(topic, key))}
              for key in ("consequences", "in_place") if getattr(topic, key)]
+    # the page's introduction (the source's own for Social networking and Live streaming) and its update notes
+    intro_blocks = page_blocks(topic.intro, project.root / "docs" / "includes")
+    intro = [b.text for b in intro_blocks if b.kind == "paragraph"]
+    updates = [{"title": b.title, "text": b.text} for b in intro_blocks if b.kind == "admonition" and b.items[0] == "note"]
     data = {"headline": topic.headline, "qualifier": topic.qualifier, "second_headline": topic.second_headline,
-            "bands": bands, "parts": parts}
+            "intro": intro, "updates": updates, "bands": bands, "parts": parts}
     return PosterSpec(topic.slug, "topic", topic.title, topic.path, topic.last_reviewed, topic.description, data)
 
 
