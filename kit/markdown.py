@@ -112,6 +112,18 @@ def added_offences_table_markdown(project: Project) -> str:
     return "\n".join(["\n".join(rows), "", *_changes_markdown(added, "Notes on the offences the 2012 guidance did not list")])
 
 
+def example_identity(project: Project) -> bool:
+    """True while extra.board is still the guidance's original author (named in extra.origin.credit):
+    the default identity is an example for forks, and the pages and posters say so."""
+    return bool(project.board.name) and project.board.name in project.config.origin.credit
+
+
+def tagline(project: Project) -> str:
+    """The 2012 guidance's tagline: the home page's paragraph marked `{: .sg-tagline }` (also on the guide's cover)."""
+    m = re.search(r"(?:^|\n\n)((?:[^\n]+\n)+?)\{:\s*\.sg-tagline\s*\}", project.rendered.get("index.md", ""))
+    return " ".join(m.group(1).split()) if m else ""
+
+
 def topic_cards_markdown(project: Project) -> str:
     """Cards linking to each topic page, in navigation order (title and description from front matter)."""
     out = ['<ul class="sg-cards" markdown>']
@@ -171,6 +183,7 @@ def context_for(project: Project) -> dict[str, Any]:
     context = {
         "board": project.board,
         "origin": project.config.origin,
+        "example_identity": example_identity(project),
         "offences": project.offences,
         "offences_table": offences_table_markdown(project),
         "added_offences_table": added_offences_table_markdown(project),

@@ -411,6 +411,8 @@ def document_date(d: dt.date | None) -> str:
 def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, Any] | None = None,
                 footer: str | None = None) -> str:
     """The poster's HTML for one paper size, with a `/*FIT*/` marker where the fit's CSS goes."""
+    from .markdown import example_identity
+
     paper = SIZES[size]
     board = project.board
     url = board.page_url(spec.html_path)
@@ -425,6 +427,7 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
         "date": document_date(spec.last_reviewed),
         "reviewed": f"Last reviewed {long_date(spec.last_reviewed)}" if spec.last_reviewed else "",
         "footer_line": footer if footer is not None else footer_line(project),
+        "example_identity": example_identity(project),
         "qr_svg": qr_svg(url, f"QR code: opens {short_address(url)}, the {spec.title} page of the guidance"),
         "short_url": short_address(url),
         "logo_url": (project.root / "docs" / board.logo).as_uri(),
