@@ -16,7 +16,8 @@ from kit.pages import long_date
 from kit import posters
 
 SLUGS = ["social-networking", "email", "images", "mobile-phones", "live-streaming", "using-the-internet",
-         "good-practice-summary", "general-guidelines", "reporting-concerns", "legal-consequences"]
+         "good-practice-summary", "general-guidelines", "reporting-concerns", "legal-consequences",
+         "legal-consequences-added"]
 MEDIABOX = {"a4": (595.28, 841.89), "a3": (841.89, 1190.55)}
 CASES = [(slug, size) for slug in SLUGS for size in ("a4", "a3")]
 
@@ -113,10 +114,18 @@ def test_reporting_poster_has_999_local_contacts_ceop_and_iwf(project, poster_di
 
 @pytest.mark.parametrize("size", ["a4", "a3"])
 def test_legal_poster_lists_every_offence_from_the_data_file(project, poster_dir: Path, size: str) -> None:
-    text = poster_text(poster_dir, "legal-consequences", size)
+    # the 2012 guidance's offences on one poster, the offences it did not list on the other (never both)
+    from kit.markdown import maximum_cells
+
+    texts = {"original": poster_text(poster_dir, "legal-consequences", size),
+             "added": poster_text(poster_dir, "legal-consequences-added", size)}
+    assert {o.source for o in project.offences.rows} == set(texts)
     for o in project.offences.rows:
-        for part in (o.offence, o.statute, o.summary, o.indictment or "Summary only"):
-            assert squash(part) in text, f"legal-consequences-{size}.pdf lacks: {part}"
+        text, other = texts[o.source], texts["added" if o.source == "original" else "original"]
+        summary, indictment = maximum_cells(o)
+        for part in (o.offence, o.statute, summary, indictment if o.indictment or o.mode == "not stated" else "Summary only"):
+            assert squash(part) in text, f"{o.source} legal poster ({size}) lacks: {part}"
+        assert squash(o.offence) not in other, f"{o.offence} is on both legal posters"
 
 
 @pytest.mark.parametrize("slug,size", CASES)
@@ -124,8 +133,9 @@ def test_board_footer_review_date_and_page_address(project, poster_dir: Path, sl
     text = poster_text(poster_dir, slug, size)
     spec = next(s for s in posters.poster_specs(project) if s.slug == slug)
     assert squash(project.board.name) in text
-    assert squash("We recommend the above as good practice; it is subject to management approval "
-                  "and local organisational policies") in text
+    # the 2012 guidance's own footer line (its spelling mistake "organsiational" fixed, its wording kept)
+    assert squash("We recommend the above as good practice, these will be subject to management approval "
+                  "and local organisational policies.") in text
     assert squash(f"Last reviewed {long_date(spec.last_reviewed)}") in text
     assert squash(posters.short_address(project.board.page_url(spec.html_path))) in text
 
