@@ -120,7 +120,7 @@ def example_identity(project: Project) -> bool:
 
 def tagline(project: Project) -> str:
     """The 2012 guidance's tagline: the home page's paragraph marked `{: .sg-tagline }` (also on the guide's cover)."""
-    m = re.search(r"(?:^|\n\n)((?:[^\n]+\n)+?)\{:\s*\.sg-tagline\s*\}", project.rendered.get("index.md", ""))
+    m = re.search(r"(?m)^([^\n]+(?:\n[^\n]+)*)\n\{:\s*\.sg-tagline\s*\}", project.rendered.get("index.md", ""))
     return " ".join(m.group(1).split()) if m else ""
 
 

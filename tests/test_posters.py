@@ -102,7 +102,7 @@ def test_reporting_poster_has_999_local_contacts_ceop_and_iwf(project, poster_di
     text = poster_text(poster_dir, "reporting-concerns", size)
     danger = (project.root / "docs" / "includes" / "immediate-danger.md").read_text(encoding="utf-8")
     message = " ".join(line.strip() for line in danger.splitlines()[1:] if line.strip())
-    assert squash(message) in text and "999" in text
+    assert squash(plain(message)) in text and "999" in text
     for contact in project.board.contacts:
         assert squash(contact.label) in text
         assert squash(contact.phone or contact.email or contact.url) in text
@@ -230,7 +230,7 @@ def test_rendering_again_gives_the_same_bytes(project, site: Path, poster_dir: P
 
 def test_unchanged_posters_come_from_the_cache(project, site: Path, tmp_path: Path) -> None:
     results = posters.render_all(project, tmp_path)
-    assert len(results) == 20 and all(r.cached for r in results)
+    assert len(results) == 2 * len(SLUGS) and all(r.cached for r in results)
     assert all(not r.warnings for r in results), [r.warnings for r in results if r.warnings]
     assert all(r.body_pt >= posters.size_range(project.root / "posters", r.size)[1] for r in results)
 
