@@ -15,7 +15,7 @@ from mkdocs.exceptions import PluginError
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from kit import ContentError, Project, load_project, reviews  # noqa: E402
-from kit.markdown import link_definitions, topic_markdown  # noqa: E402
+from kit.markdown import example_identity, link_definitions, topic_markdown  # noqa: E402
 from kit.pages import long_date  # noqa: E402
 
 _project: Project | None = None
@@ -39,6 +39,8 @@ def on_config(config: Any) -> Any:
     config.theme["logo"] = board.logo
     config.theme["favicon"] = board.logo
     config.copyright = f"© {board.name}"
+    if example_identity(_project):  # the default identity is the original author's, shown as an example
+        config.copyright += " (example identity: the guidance's original author, not a current body)"
     config.extra["board"]["colour_accessible"] = board.colour_accessible
     return config
 

@@ -215,7 +215,14 @@ def _blocks(elements: list[HtmlElement]) -> list[Block]:
         elif el.tag in ("ul", "ol"):
             out += [Block("bullet", _runs(li)) for li in el.iterfind("li")]
         elif el.tag == "div" and "admonition" in (el.get("class") or ""):
-            out += [Block("p", _runs(p), "") for p in el.iterfind("p") if "admonition-title" not in (p.get("class") or "")]
+            # a note keeps its title ("Updated December 2026") as the bold start of its first paragraph
+            title = next((p.text_content().strip() for p in el.iterfind("p") if "admonition-title" in (p.get("class") or "")), "")
+            paras = [p for p in el.iterfind("p") if "admonition-title" not in (p.get("class") or "")]
+            for i, p in enumerate(paras):
+                runs = _runs(p)
+                if i == 0 and title and runs:
+                    runs = [Run(f"{title}: ", bold=True), *runs]
+                out.append(Block("p", runs, ""))
     return [b for b in out if b.runs]
 
 

@@ -239,8 +239,11 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
     body["data-sg-footer"] = f"{board.short_name} · {title}"
     for el in soup.select("script, .md-source-file, .headerlink"):
         el.decompose()
+    from .markdown import example_identity, tagline
+
     cover = templates(project).get_template("guide/cover.html").render(
-        board=board, title=title, description=description,
+        board=board, title=title, description=description, tagline=tagline(project),
+        example_identity=example_identity(project),
         logo_url=(project.root / "docs" / board.logo).resolve().as_uri(),
         last_reviewed=model.long_date(model.document_date(project, pages)),
         next_review=model.long_date(model.document_next_review(project, pages)),

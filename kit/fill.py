@@ -2,8 +2,9 @@
 
 Content is data, never code. Two locks, so that no page can run anything during a build:
 - the template is parsed first, and only plain expressions are allowed: a name, its fields, a
-  filter, a call of a documented function with plain values, text in quotes. No {% … %}
-  statements (loops, includes, imports, macros, assignments), no operators;
+  filter, a call of a documented function with plain values, text in quotes, and
+  {% if name %}…{% endif %}. No other {% … %} statements (loops, includes, imports, macros,
+  assignments), no operators;
 - it is then rendered by Jinja's ImmutableSandboxedEnvironment with no globals (no range, cycler,
   lipsum, namespace…), a short list of filters, and the page's documented names only. The sandbox
   refuses every attribute that starts with "_" (the usual way out, `x.__init__.__globals__`).
@@ -26,7 +27,7 @@ FILTERS = {"long_date": long_date, "upper": str.upper, "lower": str.lower, "capi
            "trim": str.strip}
 # The only node types a page's template may contain.
 ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const, nodes.Getattr,
-                 nodes.Call, nodes.Filter, nodes.Keyword)
+                 nodes.Call, nodes.Filter, nodes.Keyword, nodes.If, nodes.Not)
 HOW_TO = "the names you can use are listed on the How to edit page"
 
 

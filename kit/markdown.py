@@ -53,35 +53,75 @@ def _law(o: Offence) -> str:
     return f"[{o.statute}, {o.section}][{o.link}]"
 
 
+NOT_STATED = "Not stated here: check on legislation.gov.uk"
+
+
+def maximum_cells(o: Offence) -> tuple[str, str]:
+    """The two maximum-penalty cells of an offence, as the site table and the legal posters show them."""
+    if o.mode == "not stated":
+        return NOT_STATED, NOT_STATED
+    return o.summary, o.indictment or "Summary only: not tried on indictment"
+
+
+def _changes_markdown(rows: list[Offence], heading: str) -> list[str]:
+    out: list[str] = []
+    rows = [o for o in rows if o.changes or o.note]
+    if rows:
+        out += [f"### {heading}", ""]
+    for o in rows:
+        out += [f'<div class="sg-change" id="changed-{o.id}" markdown>', "", f"**{o.offence}** ({_law(o)})", ""]
+        for c in o.changes:
+            # "The 2012 guidance said" only when the words are the 2012 text's own (seed: true)
+            was = f"- **The 2012 guidance said:** \u201c{c.was}\u201d" if c.seed else f"- **Before this change the law said:** {c.was}"
+            out += [was, f"- **The law now says:** {c.now}", f"- **Changed by:** {c.by}, from {long_date(c.date)}", ""]
+        if o.note:
+            out.append(f"- **Note:** {o.note}")
+        out += ["", "</div>", ""]
+    return out
+
+
+def _marks(o: Offence) -> str:
+    marks = []
+    if o.changes and o.source == "original":
+        marks.append(f"**Changed since 2012** ([see below](#changed-{o.id}))")
+    elif o.changes or o.note:
+        marks.append(f"[See the note below](#changed-{o.id})")
+    if o.confidence == "medium":
+        marks.append("*Check on legislation.gov.uk*")
+    return "<br>" + "<br>".join(marks) if marks else ""
+
+
 def offences_table_markdown(project: Project) -> str:
+    """The offences the 2012 guidance listed (source: original), then what changed."""
     rows = ["| Offence | Law | Maximum on summary conviction | Maximum on indictment |", "|---|---|---|---|"]
-    for o in project.offences.rows:
-        marks = []
-        if o.source == "added":
-            marks.append("**Added in 2026**")
-        elif o.changes:
-            marks.append(f"**Changed since 2012** ([see below](#changed-{o.id}))")
-        if o.confidence == "medium":
-            marks.append("*Check on legislation.gov.uk*")
-        tag = "<br>" + "<br>".join(marks) if marks else ""
-        indictment = o.indictment or "Summary only: not tried on indictment"
-        rows.append(f"| {o.offence}{tag} | {_law(o)} | {o.summary} | {indictment} |")
-    changes = [o for o in project.offences.rows if o.changes or o.note]
-    out = ["\n".join(rows), ""]
-    if changes:
-        out += ["### What has changed since the 2012 guidance", ""]
-        for o in changes:
-            out.append(f'<div class="sg-change" id="changed-{o.id}" markdown>')
-            out.append("")
-            out.append(f"**{o.offence}** ({_law(o)})")
-            out.append("")
-            for c in o.changes:
-                out += [f"- **The 2012 guidance said:** {c.was}", f"- **The law now says:** {c.now}",
-                        f"- **Changed by:** {c.by}, from {long_date(c.date)}", ""]
-            if o.note:
-                out.append(f"- **Note:** {o.note}")
-            out += ["", "</div>", ""]
-    return "\n".join(out)
+    original = [o for o in project.offences.rows if o.source == "original"]
+    for o in original:
+        summary, indictment = maximum_cells(o)
+        rows.append(f"| {o.offence}{_marks(o)} | {_law(o)} | {summary} | {indictment} |")
+    return "\n".join(["\n".join(rows), "", *_changes_markdown(original, "What has changed since the 2012 guidance")])
+
+
+def added_offences_table_markdown(project: Project) -> str:
+    """The offences (and the duty) the 2012 guidance did not list (source: added), then their notes."""
+    rows = ["| Offence or duty | Law | In force | Maximum on summary conviction | Maximum on indictment |",
+            "|---|---|---|---|---|"]
+    added = [o for o in project.offences.rows if o.source == "added"]
+    for o in added:
+        summary, indictment = maximum_cells(o)
+        rows.append(f"| {o.offence}{_marks(o)} | {_law(o)} | {o.in_force or 'Not stated'} | {summary} | {indictment} |")
+    return "\n".join(["\n".join(rows), "", *_changes_markdown(added, "Notes on the offences the 2012 guidance did not list")])
+
+
+def example_identity(project: Project) -> bool:
+    """True while extra.board is still the guidance's original author (named in extra.origin.credit):
+    the default identity is an example for forks, and the pages and posters say so."""
+    return bool(project.board.name) and project.board.name in project.config.origin.credit
+
+
+def tagline(project: Project) -> str:
+    """The 2012 guidance's tagline: the home page's paragraph marked `{: .sg-tagline }` (also on the guide's cover)."""
+    m = re.search(r"(?m)^([^\n]+(?:\n[^\n]+)*)\n\{:\s*\.sg-tagline\s*\}", project.rendered.get("index.md", ""))
+    return " ".join(m.group(1).split()) if m else ""
 
 
 def topic_cards_markdown(project: Project) -> str:
@@ -143,8 +183,10 @@ def context_for(project: Project) -> dict[str, Any]:
     context = {
         "board": project.board,
         "origin": project.config.origin,
+        "example_identity": example_identity(project),
         "offences": project.offences,
         "offences_table": offences_table_markdown(project),
+        "added_offences_table": added_offences_table_markdown(project),
         "board_contacts": board_contacts_markdown(project),
         "formerly": formerly_by_id,
         "topic_cards": topic_cards_markdown(project),

@@ -11,7 +11,7 @@ from .errors import Problems
 from .reviews import today
 
 COMMON_REQUIRED = ("title", "description", "last_reviewed", "next_review")
-COMMON_OPTIONAL = ("hide",)
+COMMON_OPTIONAL = ("hide", "board_to_confirm")  # board_to_confirm: a reading of the source the board should check
 TOPIC_REQUIRED = ("headline",)
 TOPIC_OPTIONAL = ("qualifier", "second_headline", "source_note", "parts_not_in_source")
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -97,7 +97,7 @@ def read_page(path: str, file: str, text: str, p: Problems, *, topic: bool) -> P
                 if key in ("last_reviewed", "next_review"):
                     continue  # reported by parse_date with a date hint
                 p.add(file, f"field {key}", "is missing: add it to the front matter")
-        for key in ("title", "description", "headline", "qualifier", "second_headline", "source_note"):
+        for key in ("title", "description", "headline", "qualifier", "second_headline", "source_note", "board_to_confirm"):
             if key in meta and meta[key] is not None and not isinstance(meta[key], str):
                 p.add(file, f"line {key_lines.get(key, 2)} (field {key})", "must be text; put it in quotes")
             elif isinstance(meta.get(key), str) and ("{{" in meta[key] or "{%" in meta[key]):

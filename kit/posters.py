@@ -235,8 +235,12 @@ def _topic_spec(project: Project, topic: Topic) -> PosterSpec:
              for key, label in BANDS if getattr(topic, key)]
     parts = [{"key": key, "label": labels[key], "items": list(getattr(topic, key))}
              for key in ("consequences", "in_place") if getattr(topic, key)]
+    # the page's introduction (the source's own for Social networking and Live streaming) and its update notes
+    intro_blocks = page_blocks(topic.intro, project.root / "docs" / "includes")
+    intro = [b.text for b in intro_blocks if b.kind == "paragraph"]
+    updates = [{"title": b.title, "text": b.text} for b in intro_blocks if b.kind == "admonition" and b.items[0] == "note"]
     data = {"headline": topic.headline, "qualifier": topic.qualifier, "second_headline": topic.second_headline,
-            "bands": bands, "parts": parts}
+            "intro": intro, "updates": updates, "bands": bands, "parts": parts}
     return PosterSpec(topic.slug, "topic", topic.title, topic.path, topic.last_reviewed, topic.description, data)
 
 
@@ -293,22 +297,46 @@ def _reporting_spec(project: Project) -> PosterSpec:
                       str(page.meta.get("description", "")), data)
 
 
-def _offences_spec(project: Project) -> PosterSpec:
+ADDED_OFFENCES_SLUG = "legal-consequences-added"
+
+
+def _offences_spec(project: Project, source: str = "original") -> PosterSpec:
+    """A legal poster: the offences of one `source` (docs/data/offences.yml). "original" (the 2012
+    guidance's offences) takes the page's first section; "added" takes the section holding
+    {{ added_offences_table }}, so the two tables stay apart on paper as on the page."""
+    from .markdown import maximum_cells
+
     path = "legal-consequences.md"
     page = project.pages[path]
     blocks = page_blocks(project.rendered[path], project.root / "docs" / "includes")
-    intro = [b.text for b in blocks if b.kind == "paragraph" and not b.section]
-    headings = [b.text for b in blocks if b.kind == "heading"]
-    table_at = next((i for i, b in enumerate(blocks) if b.kind == "table"), len(blocks))
-    notes = [b.text for b in blocks[table_at:] if b.kind == "paragraph"]
+    sections = [b.text for b in blocks if b.kind == "heading" and b.section == b.text]
+    heading = ""
+    for line in page.body.splitlines():  # the section whose text asks for this source's table
+        if m := re.match(r"^##\s+(.+?)\s*$", line):
+            heading = m.group(1)
+        elif ("added_offences_table" if source == "added" else "{{ offences_table") in line:
+            break
+    heading = heading or (sections[0] if sections else "")
+    intro = [b.text for b in blocks if b.kind == "paragraph" and not b.section] if source == "original" else []
+    table_at = next((i for i, b in enumerate(blocks) if b.kind == "table" and b.section == heading), len(blocks))
+    notes = [b.text for b in blocks[table_at:] if b.kind == "paragraph" and b.section == heading]
+    updates = [{"title": b.title, "text": b.text} for b in blocks
+               if b.kind == "admonition" and b.items[0] == "note" and b.section == heading]
     warnings = [{"title": b.title, "text": b.text} for b in blocks if b.kind == "admonition" and b.items[0] == "warning"]
-    rows = [{"offence": o.offence, "law": f"{o.statute}, {o.section}", "summary": o.summary,
-             "indictment": o.indictment or o.mode[:1].upper() + o.mode[1:], "added": o.source == "added"}
-            for o in project.offences.rows]
-    data = {"intro": intro, "heading": headings[0] if headings else "", "rows": rows, "notes": notes,
-            "warnings": warnings}
-    return PosterSpec("legal-consequences", "offences", str(page.meta.get("title", "")), path, page.last_reviewed,
-                      str(page.meta.get("description", "")), data)
+    rows = []
+    for o in project.offences.rows:
+        if o.source != source:
+            continue
+        summary, indictment = maximum_cells(o)
+        if o.mode == "summary only":
+            indictment = "Summary only"
+        law = f"{o.statute}, {o.section}" + (f" · in force: {o.in_force}" if o.in_force and source == "added" else "")
+        rows.append({"offence": o.offence, "law": law, "summary": summary, "indictment": indictment,
+                     "added": o.source == "added"})
+    data = {"intro": intro, "heading": heading, "rows": rows, "notes": notes, "updates": updates, "warnings": warnings}
+    title = str(page.meta.get("title", "")) if source == "original" else heading
+    slug = "legal-consequences" if source == "original" else ADDED_OFFENCES_SLUG
+    return PosterSpec(slug, "offences", title, path, page.last_reviewed, str(page.meta.get("description", "")), data)
 
 
 def poster_specs(project: Project) -> list[PosterSpec]:
@@ -323,7 +351,9 @@ def poster_specs(project: Project) -> list[PosterSpec]:
     if "reporting-concerns.md" in project.pages:
         specs.append(_reporting_spec(project))
     if "legal-consequences.md" in project.pages:
-        specs.append(_offences_spec(project))
+        specs.append(_offences_spec(project, "original"))
+        if any(o.source == "added" for o in project.offences.rows):
+            specs.append(_offences_spec(project, "added"))
     return specs
 
 
@@ -387,6 +417,8 @@ def document_date(d: dt.date | None) -> str:
 def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, Any] | None = None,
                 footer: str | None = None) -> str:
     """The poster's HTML for one paper size, with a `/*FIT*/` marker where the fit's CSS goes."""
+    from .markdown import example_identity
+
     paper = SIZES[size]
     board = project.board
     url = board.page_url(spec.html_path)
@@ -401,6 +433,7 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
         "date": document_date(spec.last_reviewed),
         "reviewed": f"Last reviewed {long_date(spec.last_reviewed)}" if spec.last_reviewed else "",
         "footer_line": footer if footer is not None else footer_line(project),
+        "example_identity": example_identity(project),
         "qr_svg": qr_svg(url, f"QR code: opens {short_address(url)}, the {spec.title} page of the guidance"),
         "short_url": short_address(url),
         "page_url": url,

@@ -33,10 +33,13 @@ PLACEHOLDER = re.compile(r"\((?:Insert|insert)\b[^)]*\)")
 REF_LINK = re.compile(r"\]\[([^\]]+)\]")
 INLINE_URL = re.compile(r"(?<![\w\"'=])(https?://[^\s)\]>\"']+)")
 LINK_KEYS = {"url", "title", "checked_on", "formerly", "note"}
-OFFENCE_KEYS = {"id", "offence", "statute", "section", "link", "mode", "summary", "indictment", "source", "confidence", "change", "note"}
-OFFENCE_REQUIRED = ("id", "offence", "statute", "section", "link", "mode", "summary", "source", "confidence")
-OFFENCE_TEXT = {"id", "offence", "statute", "section", "link", "mode", "summary", "indictment", "note"}  # never a number or a list
+OFFENCE_KEYS = {"id", "offence", "statute", "section", "link", "mode", "summary", "indictment", "in_force", "source",
+                "confidence", "change", "note"}
+OFFENCE_REQUIRED = ("id", "offence", "statute", "section", "link", "mode", "source", "confidence")
+OFFENCE_MODES = ("summary only", "either way", "not stated")  # "not stated": no maximum is published
+OFFENCE_TEXT = {"id", "offence", "statute", "section", "link", "mode", "summary", "indictment", "in_force", "note"}  # never a number or a list
 CHANGE_KEYS = ("was", "now", "by", "date")
+CHANGE_OPTIONAL = ("seed",)  # seed: true = `was` quotes the 2012 guidance word for word
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Change:
     now: str
     by: str
     date: dt.date | None
+    seed: bool = False  # `was` quotes the 2012 guidance word for word
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class Offence:
     confidence: str  # "high" or "medium"
     changes: tuple[Change, ...] = ()
     note: str = ""
+    in_force: str = ""  # when it took effect, as text (may say "check when it comes into force")
 
 
 @dataclass(frozen=True)
@@ -237,8 +242,15 @@ def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
                 missing.append(key)
         if row.get("link") and str(row["link"]) not in links:
             p.add(rel, f"{where} field link", f"'{row['link']}' is not an id in docs/data/links.yml: add the legislation.gov.uk address there")
-        if row.get("mode") not in (None, "summary only", "either way"):
-            p.add(rel, f"{where} field mode", "must be 'summary only' or 'either way'")
+        if row.get("mode") not in (None, *OFFENCE_MODES):
+            p.add(rel, f"{where} field mode", "must be 'summary only', 'either way' or 'not stated'")
+        if row.get("mode") == "not stated":
+            for key in ("summary", "indictment"):
+                if row.get(key):
+                    p.add(rel, f"{where} field {key}", "must be left out: the mode 'not stated' means no maximum is published")
+        elif row.get("mode") and not row.get("summary"):
+            missing.append("summary")
+            p.add(rel, f"{where} field summary", "is missing: give the maximum on summary conviction (or set mode: not stated)")
         if row.get("mode") == "either way" and not row.get("indictment"):
             p.add(rel, f"{where} field indictment", "is missing: an either-way offence has a maximum on indictment")
         if row.get("source") not in (None, "original", "added"):
@@ -250,19 +262,26 @@ def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
         for c in raw_changes if isinstance(raw_changes, list) else [raw_changes] if raw_changes is not None else []:
             if not isinstance(c, dict) or any(not c.get(k) for k in CHANGE_KEYS):
                 p.add(rel, f"{where} field change", f"each change must give all of: {', '.join(CHANGE_KEYS)}")
-            elif bad := [k for k in ("was", "now", "by") if fields.text_problem(c[k])]:
+                continue
+            for key in sorted(set(map(str, c)) - set(CHANGE_KEYS + CHANGE_OPTIONAL)):
+                p.add(rel, f"{where} field change", f"'{key}' is not a known field of a change; use only: "
+                      + ", ".join(CHANGE_KEYS + CHANGE_OPTIONAL))
+            if c.get("seed") not in (None, True, False):
+                p.add(rel, f"{where} field change", "'seed' must be true (the 'was' text quotes the 2012 guidance) or false")
+            if bad := [k for k in ("was", "now", "by") if fields.text_problem(c[k])]:
                 for k in bad:
                     p.add(rel, f"{where} field change.{k}", str(fields.text_problem(c[k])))
-            else:
-                changes.append(Change(str(c["was"]), str(c["now"]), str(c["by"]),
-                                      parse_date(c["date"], rel, f"{label}.change.date", None, p)))
+                continue
+            changes.append(Change(str(c["was"]), str(c["now"]), str(c["by"]),
+                                  parse_date(c["date"], rel, f"{label}.change.date", None, p), c.get("seed") is True))
         if missing:
             continue
         rows.append(Offence(
             id=str(row["id"]), offence=str(row["offence"]), statute=str(row["statute"]), section=str(row["section"]),
-            link=str(row["link"]), mode=str(row["mode"]), summary=str(row["summary"]),
+            link=str(row["link"]), mode=str(row["mode"]), summary=str(row.get("summary") or ""),
             indictment=str(row["indictment"]) if row.get("indictment") else None,
             source=str(row["source"]), confidence=str(row["confidence"]), changes=tuple(changes), note=str(row.get("note") or ""),
+            in_force=str(row.get("in_force") or ""),
         ))
     return Offences(checked, tuple(rows))
 

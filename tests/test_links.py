@@ -327,7 +327,7 @@ def test_html_faults_of_every_kind_in_one_page(site: Path, tmp_path: Path, proje
         ('<a href="https://police.homeoffice.gov.uk/x">', "police.homeoffice.gov.uk is a retired domain"),
         ('<a href="https://www.iabuk.net/">', "iabuk.net is a retired domain (the site has closed): use https://www.iabuk.com/"),
         ('<a href="http://www.nspcc.org.uk/Inform/cpsu/Resources/Briefings/PhotographsAndImagesOfChildren_wdf60645.pdf">',
-         "this address no longer works: use https://thecpsu.org.uk/help-advice/topics/photography/"),
+         f"this address no longer works: use {project.links['cpsu-photography'].url}"),
         (f'<a href="{project.board.site_url}no-such-page.html#x">', "does not exist in the built site"),
         ('<div style="background: url(assets/nothing.png)"></div>', "assets/nothing.png does not exist"),
         ('<a href="">', "is empty"),
