@@ -4,27 +4,19 @@ Thin by design: every rule about content lives in kit/, which the posters and do
 """
 from __future__ import annotations
 
-import datetime as dt
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from kit import ContentError, Project, load_project, reviews  # noqa: E402
-from kit.markdown import example_identity, link_definitions, topic_markdown  # noqa: E402
-from kit.pages import long_date  # noqa: E402
+from kit.checks import load_project
+from kit.dates import long_date, today
+from kit.errors import ContentError
+from kit.model import Project, reviews
+from kit.model.data import link_definitions
+from kit.site.layout import site_markdown
 
 _project: Project | None = None
-DUE_SOON_DAYS = reviews.DUE_SOON_DAYS
-
-
-def today() -> dt.date:
-    """The date reviews are judged against; SG_TODAY (YYYY-MM-DD) fixes it for reproducible builds and tests."""
-    return reviews.today()
 
 
 def on_config(config: Any) -> Any:
@@ -39,7 +31,7 @@ def on_config(config: Any) -> Any:
     config.theme["logo"] = board.logo
     config.theme["favicon"] = board.logo
     config.copyright = f"© {board.name}"
-    if example_identity(_project):  # the default identity is the original author's, shown as an example
+    if _project.config.example_identity:  # the default identity is the original author's, shown as an example
         config.copyright += " (example identity: the guidance's original author, not a current body)"
     config.extra["board"]["colour_accessible"] = board.colour_accessible
     return config
@@ -52,12 +44,8 @@ def on_env(env: Any, config: Any, files: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     assert _project is not None
-    rel = page.file.src_uri
-    text = _project.rendered.get(rel, markdown)
-    if rel.startswith("topics/"):
-        text = topic_markdown(_project.topic(rel.removeprefix("topics/").removesuffix(".md")))
-        text += '\n--8<-- "immediate-danger.md"\n'
-    return f"{text}\n\n{link_definitions(_project)}\n"
+    text = site_markdown(_project, page.file.src_uri) or markdown
+    return f"{text}\n\n{link_definitions(_project.links)}\n"
 
 
 def on_page_context(context: dict[str, Any], page: Any, config: Any, nav: Any) -> dict[str, Any]:

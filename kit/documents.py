@@ -1,34 +1,30 @@
-"""What the printable documents and the two interactive pages are made of, read through the loader.
+"""What the printable documents are made of, from a filled-in Project.
 
 Nothing here holds guidance text: the policy, the declaration form and the checklist items all come
 from the Markdown pages (after their {{ … }} names are filled in). The writers (documents_pdf.py,
-documents_docx.py) and the site's Jinja names `checklist` and `policy_builder` share this model.
+documents_docx.py) share this model.
 """
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import html
-import os
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import markdown as md
 from lxml import html as lxml_html
 
+from . import dates
+from .dates import long_date
 from .errors import ContentError, Problem
-from .pages import long_date
+from .model.data import link_definitions
+from .model.topics import BUILDER_PAGE, CHECKLIST_PAGE, FORM_PAGE, POLICY_PAGE
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from .project import Project, Topic
+    from .model import Project
 
-POLICY_PAGE = "policy/model-social-media-policy.md"
-FORM_PAGE = "policy/employee-declaration-form.md"
-CHECKLIST_PAGE = "checklist.md"
-BUILDER_PAGE = "policy/builder.md"
 
 # Pages the whole-guide PDF leaves out, and why (they make no sense on paper).
 GUIDE_LEAVES_OUT = {
@@ -39,7 +35,6 @@ GUIDE_LEAVES_OUT = {
     "how-to-edit.md": "for the board's editor, not for readers",
 }
 
-PLACEHOLDER_HTML = re.compile(r'<mark class="sg-placeholder">(.*?)</mark>', re.S)
 SECTION_NUMBER = re.compile(r"^(\d+)\.\s+(.*)$", re.S)
 CLAUSE_NUMBER = re.compile(r"^(\d+)\.(\d+)$")
 MD_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
@@ -51,10 +46,8 @@ MD_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
 
 def to_html(project: Project, text: str) -> str:
     """The HTML of a page's rendered Markdown, with the site's reference links resolved."""
-    from .markdown import link_definitions
-
     converter = md.Markdown(extensions=MD_EXTENSIONS)
-    return converter.convert(f"{text}\n\n{link_definitions(project)}\n")
+    return converter.convert(f"{text}\n\n{link_definitions(project.links)}\n")
 
 
 def inline_html(project: Project, text: str) -> str:
@@ -84,11 +77,7 @@ def build_time(project: Project, paths: list[str] | tuple[str, ...]) -> dt.datet
     """The creation time written into a document: SOURCE_DATE_EPOCH when set (the build sets it from
     the last commit), otherwise midnight UTC of the latest review date. Never 'now': two builds of
     the same sources give byte-identical files."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc)
-    day = document_date(project, paths)
-    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    return dates.build_time(document_date(project, paths))
 
 
 # --------------------------------------------------------------------------------------------
@@ -317,184 +306,3 @@ def form_document(project: Project) -> FormDoc:
         fields.append(FormField(label, name, description))
         previous = label
     return FormDoc(str(project.pages[FORM_PAGE].meta.get("title", "")), _blocks(before), fields, _blocks(after))
-
-
-# --------------------------------------------------------------------------------------------
-# The managers' checklist: every "What should be in place?" item of every topic
-# --------------------------------------------------------------------------------------------
-
-@dataclass
-class ChecklistItem:
-    id: str  # stable while the item's wording stays the same (ticks are remembered by it)
-    markdown: str
-
-
-@dataclass
-class ChecklistGroup:
-    slug: str
-    title: str
-    path: str
-    items: list[ChecklistItem]
-
-
-def topics_for(project: Project, context: dict[str, Any] | None = None) -> list[Topic]:
-    """The topics, read by the loader's own reader. While the loader is still filling in the pages
-    (it builds the Jinja names before it reads the topics) they are read here from the topic pages,
-    filled in with `context`; any problem in them is reported by the loader's own pass."""
-    if project.topics:
-        return project.topics
-    from .errors import Problems
-    from .project import _topic, render_text
-
-    topics = []
-    for rel in project.nav:
-        page = project.pages.get(rel)
-        if rel.startswith("topics/") and page is not None:
-            text = render_text(page.body, context or {}, page.file, page.body_line, Problems())
-            topics.append(_topic(page, text, Problems()))
-    return topics
-
-
-def checklist_groups(project: Project, context: dict[str, Any] | None = None) -> list[ChecklistGroup]:
-    groups = []
-    for topic in topics_for(project, context):
-        items = []
-        for text in topic.in_place:
-            digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:8]
-            items.append(ChecklistItem(f"{topic.slug}-{digest}", text))
-        groups.append(ChecklistGroup(topic.slug, topic.title, topic.path, items))
-    return groups
-
-
-def checklist_markdown(project: Project, context: dict[str, Any] | None = None) -> str:
-    """The Checklist page's tick boxes (Jinja name `checklist`); sg-checklist.js keeps the ticks."""
-    groups = checklist_groups(project, context)
-    total = sum(len(g.items) for g in groups)
-    out = [
-        f'<div class="sg-checklist" id="sg-checklist" data-sg-total="{total}" markdown>',
-        "",
-        '<p class="sg-checklist__count" id="sg-checklist-count" role="status">'
-        f'<span id="sg-checklist-done">0</span> of <span id="sg-checklist-total">{total}</span> items in place</p>',
-        "",
-    ]
-    for g in groups:
-        out += [f'<fieldset class="sg-checklist__group" id="sg-checklist-{g.slug}" markdown="block">',
-                f'<legend class="sg-checklist__legend">{html.escape(g.title)}</legend>',
-                '<ul class="sg-checklist__items" markdown="block">']
-        for item in g.items:
-            box = f"sg-check-{item.id}"
-            out.append(f'<li class="sg-checklist__item" markdown="span"><input type="checkbox" class="sg-checklist__box" '
-                       f'id="{box}" data-sg-item="{item.id}"> <label class="sg-checklist__label" for="{box}">{item.markdown}</label></li>')
-        topic = g.title[:1].lower() + g.title[1:]
-        out += ["</ul>", f'<p class="sg-checklist__more" markdown="span">[Read the guidance on {topic}]({g.path})</p>',
-                "</fieldset>", ""]
-    out += [
-        '<div class="sg-checklist__actions">',
-        '<button type="button" class="md-button md-button--primary sg-checklist__print" id="sg-checklist-print">Print this checklist</button>',
-        '<button type="button" class="md-button sg-checklist__clear" id="sg-checklist-clear">Clear all ticks</button>',
-        "</div>",
-        "",
-        "</div>",
-    ]
-    return "\n".join(out)
-
-
-# --------------------------------------------------------------------------------------------
-# The policy builder: the policy page's own text, with its fill-in fields marked for the script
-# --------------------------------------------------------------------------------------------
-
-FILLS = (("organisation", re.compile(r"organisation name|name of organisation", re.I)),
-         ("contact", re.compile(r"contact", re.I)))
-
-
-def fill_kind(placeholder: str) -> str:
-    """Which of the builder's boxes fills a placeholder: 'organisation', 'contact' or '' (none)."""
-    return next((kind for kind, pattern in FILLS if pattern.search(placeholder)), "")
-
-
-def _mark_fills(text: str) -> str:
-    def mark(m: re.Match[str]) -> str:
-        kind = fill_kind(m.group(1))
-        attr = f' data-sg-fill="{kind}"' if kind else ""
-        return f'<mark class="sg-placeholder"{attr}>{m.group(1)}</mark>'
-    return PLACEHOLDER_HTML.sub(mark, text)
-
-
-def _demote(text: str) -> str:
-    return re.sub(r"^(#{1,5})(\s)", r"#\1\2", text, flags=re.M)
-
-
-def policy_builder_markdown(project: Project, rendered: dict[str, str]) -> str:
-    """The builder's form and the policy text it fills (Jinja name `policy_builder`).
-
-    `rendered` gives the policy and form pages' Markdown after their own {{ … }} names: the
-    policy text is taken from them at build time, never copied. Only the policy itself goes in
-    (its numbered sections and Appendix 1): the guidance around it is for the person adapting it."""
-    policy = rendered[POLICY_PAGE]
-    form = rendered[FORM_PAGE]
-    sections = re.split(r"(?m)^(?=## )", policy)
-    numbered = [s for s in sections if re.match(r"## \d+\.", s)]
-    form = re.sub(r"\]\(model-social-media-policy\.md\)", "](#sg-builder-policy-title)", form)
-    policy_text = "".join(numbered)
-    policy_text = re.sub(r"\]\(employee-declaration-form\.md\)", "](#sg-builder-appendix)", policy_text)
-    policy_title = re.sub(r"^model\s+", "", str(project.pages[POLICY_PAGE].meta.get("title", "")), flags=re.I)
-    policy_title = policy_title[:1].upper() + policy_title[1:]  # "Model social media policy" -> "Social media policy"
-    form_title = str(project.pages[FORM_PAGE].meta.get("title", ""))
-    org = '<mark class="sg-placeholder" data-sg-fill="organisation">(Insert name of Organisation)</mark>'
-    out = [
-        '<div class="sg-builder" id="sg-builder">',
-        '<fieldset class="sg-builder__fields">',
-        "<legend>Your organisation’s details</legend>",
-        '<div class="sg-builder__field">',
-        '<label for="sg-builder-organisation">Name of your organisation</label>',
-        '<span class="sg-builder__hint" id="sg-builder-organisation-hint">It replaces “(Insert name of Organisation)” throughout.</span>',
-        '<input type="text" id="sg-builder-organisation" class="sg-builder__input" name="organisation" autocomplete="organization" '
-        'spellcheck="false" aria-describedby="sg-builder-organisation-hint">',
-        "</div>",
-        '<div class="sg-builder__field">',
-        '<label for="sg-builder-contact">Who employees return the declaration form to (optional)</label>',
-        '<span class="sg-builder__hint" id="sg-builder-contact-hint">For example a team and its email address. '
-        "It replaces the “(Insert … contact …)” fields.</span>",
-        '<input type="text" id="sg-builder-contact" class="sg-builder__input" name="contact" autocomplete="off" '
-        'aria-describedby="sg-builder-contact-hint">',
-        "</div>",
-        "</fieldset>",
-        '<div class="sg-builder__actions">',
-        '<button type="button" class="md-button md-button--primary" id="sg-builder-print">Print the policy</button>',
-        '<button type="button" class="md-button" id="sg-builder-copy">Copy the policy text</button>',
-        "</div>",
-        '<p class="sg-builder__status" id="sg-builder-status" role="status"></p>',
-        "</div>",
-        "",
-        '<section class="sg-builder__output" id="sg-builder-output" aria-labelledby="sg-builder-policy-title" markdown>',
-        "",
-        f'<h2 class="sg-builder__title" id="sg-builder-policy-title">{org} {html.escape(policy_title)}</h2>',
-        "",
-        '<p class="sg-builder__remaining" id="sg-builder-remaining">The highlighted parts still need your attention before you adopt the policy.</p>',
-        "",
-        _mark_fills(_demote(policy_text)).strip(),
-        "",
-        f'<h2 class="sg-builder__title" id="sg-builder-appendix">{html.escape(form_title)}</h2>',
-        "",
-        _mark_fills(_demote(form)).strip(),
-        "",
-        "</section>",
-    ]
-    return "\n".join(out)
-
-
-def page_names(project: Project, context: dict[str, Any]) -> dict[str, str]:
-    """The Jinja names of the Checklist page and the policy builder, added to kit.markdown.context_for.
-
-    Both are made while the loader is filling in the pages, so the pages they take their text
-    from (the topics, the policy and its form) are filled in here with the other names."""
-    from .errors import Problems
-    from .project import render_text
-
-    rendered = {}
-    for rel in (POLICY_PAGE, FORM_PAGE):
-        page = project.pages.get(rel)
-        if page is None:
-            return {"checklist": checklist_markdown(project, context), "policy_builder": ""}
-        rendered[rel] = project.rendered.get(rel) or render_text(page.body, context, page.file, page.body_line, Problems())
-    return {"checklist": checklist_markdown(project, context), "policy_builder": policy_builder_markdown(project, rendered)}

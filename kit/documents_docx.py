@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
 
-    from .project import Project
+    from .model import Project
 
 FONT = "Arial"  # on every computer that has Word: the document is for editing, not for show
 INK = RGBColor(0x0B, 0x0C, 0x0C)

@@ -22,9 +22,11 @@ from bs4 import BeautifulSoup, Tag
 from . import documents as model
 from . import pdf_tags, weasy
 from .errors import ContentError, Problem
+from .model.checklist import checklist_groups
+from .model.text import tagline
 
 if TYPE_CHECKING:
-    from .project import Project
+    from .model import Project
 
 # pdf_identifier=True: a /ID made from the content (an MD5 of the objects), so it is the same in every build.
 PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True}
@@ -239,11 +241,10 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
     body["data-sg-footer"] = f"{board.short_name} · {title}"
     for el in soup.select("script, .md-source-file, .headerlink"):
         el.decompose()
-    from .markdown import example_identity, tagline
 
     cover = templates(project).get_template("guide/cover.html").render(
-        board=board, title=title, description=description, tagline=tagline(project),
-        example_identity=example_identity(project),
+        board=board, title=title, description=description, tagline=tagline(project.rendered.get("index.md", "")),
+        example_identity=project.config.example_identity,
         logo_url=(project.root / "docs" / board.logo).resolve().as_uri(),
         last_reviewed=model.long_date(model.document_date(project, pages)),
         next_review=model.long_date(model.document_next_review(project, pages)),
@@ -306,7 +307,7 @@ def form_pdf(project: Project, out: Path) -> Rendered:
 
 
 def checklist_pdf(project: Project, out: Path) -> Rendered:
-    groups = model.checklist_groups(project)
+    groups = checklist_groups(project.topics)
     items = {i.id: model.inline_html(project, i.markdown) for g in groups for i in g.items}
     paths = tuple(g.path for g in groups) + ((model.CHECKLIST_PAGE,) if model.CHECKLIST_PAGE in project.pages else ())
     page = project.pages.get(model.CHECKLIST_PAGE)

@@ -30,9 +30,9 @@ import lxml.etree
 import lxml.html
 
 from . import html_policy
-from .config import load_config
 from .errors import ContentError, Problems
-from .project import load_links
+from .model.config import load_config
+from .model.data import load_links
 
 # Whole domains that have closed: no page, PDF or document may link to them. A `formerly` entry in
 # docs/data/links.yml that is a bare domain (no path) retires that domain too.

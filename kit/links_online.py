@@ -337,9 +337,9 @@ def write_report(run: Run, markdown: Path, json_path: Path | None = None) -> Non
 
 def project_addresses(root: Path) -> dict[str, list[str]]:
     """Every external address the project publishes: docs/data/links.yml and the board's contacts."""
-    from .config import load_config
     from .errors import ContentError, Problems
-    from .project import load_links
+    from .model.config import load_config
+    from .model.data import load_links
 
     p = Problems()
     urls: dict[str, list[str]] = defaultdict(list)

@@ -35,11 +35,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 from . import weasy
+from .dates import long_date
 from .errors import ContentError, Problem
-from .pages import long_date
+from .model.data import maximum_cells
+from .model.topics import BANDS, TOPIC_PARTS
 
 if TYPE_CHECKING:
-    from .project import Lists, Project, Topic
+    from .model import Lists, Project, Topic
 
 CACHE_VERSION = "1"
 MAX_BYTES = 200 * 1024
@@ -227,8 +229,6 @@ def footer_line(project: Project) -> str:
 
 
 def _topic_spec(project: Project, topic: Topic) -> PosterSpec:
-    from .markdown import BANDS
-    from .project import TOPIC_PARTS
 
     labels = {key: heading[:1].upper() + heading[1:] for heading, key in TOPIC_PARTS.items()}
     bands = [{"key": key, "label": label, "items": list(getattr(topic, key))}
@@ -304,7 +304,6 @@ def _offences_spec(project: Project, source: str = "original") -> PosterSpec:
     """A legal poster: the offences of one `source` (docs/data/offences.yml). "original" (the 2012
     guidance's offences) takes the page's first section; "added" takes the section holding
     {{ added_offences_table }}, so the two tables stay apart on paper as on the page."""
-    from .markdown import maximum_cells
 
     path = "legal-consequences.md"
     page = project.pages[path]
@@ -417,7 +416,6 @@ def document_date(d: dt.date | None) -> str:
 def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, Any] | None = None,
                 footer: str | None = None) -> str:
     """The poster's HTML for one paper size, with a `/*FIT*/` marker where the fit's CSS goes."""
-    from .markdown import example_identity
 
     paper = SIZES[size]
     board = project.board
@@ -433,7 +431,7 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
         "date": document_date(spec.last_reviewed),
         "reviewed": f"Last reviewed {long_date(spec.last_reviewed)}" if spec.last_reviewed else "",
         "footer_line": footer if footer is not None else footer_line(project),
-        "example_identity": example_identity(project),
+        "example_identity": project.config.example_identity,
         "qr_svg": qr_svg(url, f"QR code: opens {short_address(url)}, the {spec.title} page of the guidance"),
         "short_url": short_address(url),
         "page_url": url,

@@ -34,8 +34,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from kit.dates import commit_epoch
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 POSTER_MAX_BYTES = 200 * 1024
 INCREMENTAL_GOAL_S = 2.0
@@ -132,10 +133,9 @@ def edit_topic(root: Path) -> None:
 POSTERS_FOR_PAGE = r"""
 import sys, time, tempfile
 start = time.perf_counter()
-sys.path.insert(0, sys.argv[1])
 from pathlib import Path
-from kit import load_project
 from kit import posters
+from kit.checks import load_project
 project = load_project(Path(sys.argv[1]))
 loaded = time.perf_counter()
 slugs = [s.slug for s in posters.poster_specs(project) if s.page == sys.argv[2]]
@@ -145,19 +145,20 @@ print(f"{','.join(slugs)}|{loaded - start:.3f}|{done - loaded:.3f}|{sum(not r.ca
 """
 
 
-STEPS = (  # (label, module attribute path in scripts/build.py) of the build's steps, timed when present
+STEPS = (  # (label, module attribute path in kit/build/pipeline.py) of the build's steps, timed when present
     ("load and check the content", "load_project"),
     ("posters (fit, render, thumbnails, zip)", "poster_kit.build_posters"),
     ("MkDocs site (+ the guide's combined HTML)", "build_site"),
     ("copy the posters into downloads/", "poster_kit.publish"),
     ("documents (guide PDF, DOCX, PDFs)", "build_documents"),
+    ("Content Security Policy", "protect_site"),
     ("offline zip", "make_offline_zip"),
 )
 
 
 def step_breakdown(root: Path, site: Path, env: dict[str, str]) -> tuple[float, list[tuple[str, float]]]:
     """Run scripts/build.py's build() in this process with a timer around each step it calls."""
-    from scripts import build as build_script
+    from kit.build import pipeline as build_script
 
     spent: dict[str, float] = {}
     undo = []
@@ -197,7 +198,8 @@ def step_breakdown(root: Path, site: Path, env: dict[str, str]) -> tuple[float, 
 
 def per_poster_timings(root: Path, workdir: Path) -> list[Any] | None:
     try:
-        from kit import load_project, posters
+        from kit import posters
+        from kit.checks import load_project
     except ImportError:
         return None
     project = load_project(root)
@@ -255,15 +257,14 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(steps))
         return 0
 
-    from scripts.build import source_date_epoch
-
     env = {k: v for k, v in os.environ.items() if k not in ("GUIDE_PDF", "SG_DEBUG")}
     env.update(NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
-    env.setdefault("SOURCE_DATE_EPOCH", source_date_epoch(ROOT))
+    env.setdefault("SOURCE_DATE_EPOCH", commit_epoch(ROOT))
     py = sys.executable
     tmp = Path(tempfile.mkdtemp(prefix="sg-bench-"))
     root = tmp / "project"
     shutil.copytree(ROOT, root, ignore=IGNORE)
+    env["PYTHONPATH"] = str(root)  # the copy's own kit, for every process that builds the copy
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Benchmark: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"load average {load} at the start (other work on the machine slows every figure)\n"

@@ -26,9 +26,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from scripts.offline_zip import ZIP_PATH  # noqa: E402
+from kit.outputs import OFFLINE_ZIP as ZIP_PATH
 
 HOME_GOAL_BYTES = 250 * 1024
 LIGHTHOUSE = ROOT / "node_modules" / ".bin" / "lighthouse"

@@ -15,9 +15,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from kit import ContentError, load_project, reviews  # noqa: E402
+from kit.checks import load_project
+from kit.errors import ContentError
+from kit.model import reviews
 
 
 def table(rows: list[list[str]]) -> str:

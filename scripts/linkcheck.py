@@ -19,11 +19,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from kit.errors import ContentError  # noqa: E402
-from kit.links_offline import check_site  # noqa: E402
-from kit.links_online import Settings, check_urls, project_addresses, write_report  # noqa: E402
+from kit.errors import ContentError
+from kit.links_offline import check_site
+from kit.links_online import Settings, check_urls, project_addresses, write_report
 
 
 def offline(root: Path, site: Path) -> int:

@@ -18,10 +18,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from kit import ContentError, load_project  # noqa: E402
-from kit import posters  # noqa: E402
+from kit import posters
+from kit.checks import load_project
+from kit.errors import ContentError
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
-from kit import Project, load_project  # noqa: E402
-from scripts import build as build_script  # noqa: E402
+from kit.checks import load_project
+from kit.model import Project
+from kit.build import pipeline as build_script
 
 
 @pytest.fixture(scope="session")

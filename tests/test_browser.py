@@ -17,7 +17,8 @@ from urllib.parse import unquote, urljoin, urlsplit
 import pytest
 from pypdf import PdfReader
 
-from scripts.offline_zip import ZIP_PATH, folder_name, make_offline_zip
+from kit.build.offline import folder_name, make_offline_zip
+from kit.outputs import OFFLINE_ZIP as ZIP_PATH
 from tests.browser_support import (
     CHROMIUM, WIDTHS, RequestLog, built_pages, format_violations, is_local, launch, run_axe, serve,
     site_prefix, source_pages,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from kit.csp import remove_policy
+from kit.build.csp import remove_policy
 from tests.browser_support import built_pages, serve, site_prefix
 from tests.test_browser import base_url, browser, offline_copy, search  # noqa: F401 - shared fixtures
 

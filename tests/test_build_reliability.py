@@ -14,7 +14,9 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from scripts import build as build_script
+from kit.build import pipeline as build_script
+from kit.build import cli, engines
+from kit.dates import commit_epoch
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
 ENV.pop("SG_DEBUG", None)
@@ -28,7 +30,7 @@ def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
 
 def run_build(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, str(root / "scripts" / "build.py"), *args], cwd=root,
-                          capture_output=True, text=True, env=env or ENV, timeout=900)
+                          capture_output=True, text=True, env={**(env or ENV), "PYTHONPATH": str(root)}, timeout=900)
 
 
 @pytest.fixture()
@@ -81,13 +83,13 @@ def test_failing_mkdocs_leaves_previous_site_untouched(site: Path, tmp_path: Pat
     assert not leftovers(root)
 
 
-@pytest.mark.parametrize("error", [build_script.BuildFailed("a later step failed"), RuntimeError("a bug in a step")])
+@pytest.mark.parametrize("error", [engines.BuildFailed("a later step failed"), RuntimeError("a bug in a step")])
 def test_failing_later_step_leaves_previous_site_untouched(previous_site: Path, monkeypatch: pytest.MonkeyPatch,
                                                            error: Exception) -> None:
     """A step that fails after the site has been written into the temporary folder (the posters,
     documents and offline copy run after it) must not publish anything."""
     before = snapshot(previous_site)
-    real_build_site = build_script.build_site
+    real_build_site = engines.build_site
 
     def site_then_fail(root: Path, out: Path, *args: object, **kwargs: object) -> None:
         real_build_site(root, out, *args, **kwargs)
@@ -111,7 +113,7 @@ def test_unexpected_error_is_reported_without_traceback(previous_site: Path, mon
         raise KeyError("simulated")
 
     monkeypatch.setattr(build_script, "build_site", broken)
-    assert build_script.main(["--site-dir", str(previous_site)]) == 2
+    assert cli.main(["--site-dir", str(previous_site)]) == 2
     err = capsys.readouterr().err
     assert "unexpected error (KeyError: 'simulated')" in err and "previous site/ is unchanged" in err
     assert "Traceback" not in err
@@ -121,9 +123,9 @@ def test_unexpected_error_is_reported_without_traceback(previous_site: Path, mon
 def test_source_date_epoch_comes_from_the_last_commit(tmp_path: Path) -> None:
     git = subprocess.run(["git", "log", "-1", "--format=%ct"], cwd=ROOT, capture_output=True, text=True)
     if git.returncode == 0 and git.stdout.strip():
-        assert build_script.source_date_epoch(ROOT) == git.stdout.strip()
+        assert commit_epoch(ROOT) == git.stdout.strip()
     (tmp_path / "not-git").mkdir()
-    assert build_script.source_date_epoch(tmp_path / "not-git") == "1795564800"  # fixed when not in git
+    assert commit_epoch(tmp_path / "not-git") == "1795564800"  # fixed when not in git
 
 
 # --- reproducible ----------------------------------------------------------------------------------
@@ -147,7 +149,7 @@ def explain(a: Path, b: Path) -> str:
 def test_two_builds_of_the_same_commit_are_byte_identical(site: Path, tmp_path: Path) -> None:
     """The session's build (in-process, in this checkout) against a fresh build of a copy of the same
     sources in another folder and another process, with cold caches (nothing shared)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or build_script.source_date_epoch(ROOT)  # the copy is not in git
+    epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)  # the copy is not in git
     again = tmp_path / "again" / "site"
     root = copy_project(tmp_path / "elsewhere")
     result = run_build(root, "--site-dir", str(again), env={**ENV, "SOURCE_DATE_EPOCH": epoch})
@@ -161,7 +163,7 @@ def test_two_builds_of_the_same_commit_are_byte_identical(site: Path, tmp_path: 
 
 
 def test_sitemap_dates_come_from_source_date_epoch(site: Path) -> None:
-    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or build_script.source_date_epoch(ROOT))
+    epoch = int(os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT))
     day = dt.datetime.fromtimestamp(epoch, dt.timezone.utc).date().isoformat()
     lastmods = set(re.findall(r"<lastmod>([^<]+)</lastmod>", (site / "sitemap.xml").read_text(encoding="utf-8")))
     assert lastmods == {day}

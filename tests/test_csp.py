@@ -14,8 +14,8 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from kit import csp
-from scripts.offline_zip import ZIP_PATH
+from kit.build import csp
+from kit.outputs import OFFLINE_ZIP as ZIP_PATH
 from tests.browser_support import built_pages
 
 FIXED = ["default-src 'self'", "img-src 'self' data:", "object-src 'none'", "base-uri 'self'", "form-action 'self'"]

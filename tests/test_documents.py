@@ -17,11 +17,12 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from pypdf import PdfReader
 
-from kit import Project
+from kit.model import Project
 from kit import documents as model
 from kit.documents_pdf import guide_leaves_out, guide_pages
-from kit.project import PLACEHOLDER
-from scripts import documents as documents_script
+from kit.model.text import PLACEHOLDER
+from kit import outputs
+from kit.model.checklist import checklist_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,7 +49,7 @@ def downloads(site: Path) -> Path:
 
 @pytest.fixture(scope="session")
 def guide(downloads: Path) -> PdfReader:
-    return PdfReader(downloads / documents_script.GUIDE)
+    return PdfReader(downloads / outputs.GUIDE)
 
 
 def nav_sections(project: Project) -> list[tuple[str, list[str]]]:
@@ -70,7 +71,7 @@ def nav_sections(project: Project) -> list[tuple[str, list[str]]]:
 # ---- every document, at its stable address -------------------------------------------------
 
 def test_every_document_is_at_its_stable_address(downloads: Path) -> None:
-    for name in documents_script.NAMES.values():
+    for name in outputs.DOCUMENTS.values():
         assert (downloads / name).is_file(), f"site/downloads/{name} is missing"
         assert (downloads / name).stat().st_size > 1000
     assert not list(downloads.glob("*.html")), "the plugin's working HTML must not be published"
@@ -151,7 +152,7 @@ def test_guide_leaves_out_only_pages_that_make_no_sense_on_paper(project: Projec
 
 @pytest.fixture(scope="session")
 def policy_docx(downloads: Path) -> Document:
-    return Document(str(downloads / documents_script.POLICY_DOCX))
+    return Document(str(downloads / outputs.POLICY_DOCX))
 
 
 def test_docx_has_a_heading_for_every_policy_section(policy_docx: Document, project: Project) -> None:
@@ -185,14 +186,14 @@ def test_docx_is_a4_with_fixed_dates_and_entry_times(policy_docx: Document, down
     props = policy_docx.core_properties
     assert props.created == props.modified
     assert props.created.date() <= dt.date.today()
-    with zipfile.ZipFile(downloads / documents_script.POLICY_DOCX) as z:
+    with zipfile.ZipFile(downloads / outputs.POLICY_DOCX) as z:
         assert len({info.date_time for info in z.infolist()}) == 1
 
 
 # ---- the model policy PDF, the declaration form and the checklist -----------------------------
 
 def test_policy_pdf_is_a4_and_holds_every_section_and_appendix_1(downloads: Path, project: Project) -> None:
-    reader = PdfReader(downloads / documents_script.POLICY_PDF)
+    reader = PdfReader(downloads / outputs.POLICY_PDF)
     for page in reader.pages:
         assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
     text = pdf_text(reader)
@@ -203,7 +204,7 @@ def test_policy_pdf_is_a4_and_holds_every_section_and_appendix_1(downloads: Path
 
 
 def test_declaration_form_has_the_nine_fillable_fields(downloads: Path, project: Project) -> None:
-    reader = PdfReader(downloads / documents_script.FORM_PDF)
+    reader = PdfReader(downloads / outputs.FORM_PDF)
     fields = reader.get_fields()
     assert fields is not None
     expected = model.form_document(project).fields
@@ -218,7 +219,7 @@ def test_declaration_form_has_the_nine_fillable_fields(downloads: Path, project:
 
 
 def test_checklist_pdf_has_every_item_of_every_topic(downloads: Path, project: Project) -> None:
-    reader = PdfReader(downloads / documents_script.CHECKLIST_PDF)
+    reader = PdfReader(downloads / outputs.CHECKLIST_PDF)
     text = pdf_text(reader)
     boxes = [name for name, field in (reader.get_fields() or {}).items() if field.get("/FT") == "/Btn"]
     total = 0
@@ -236,7 +237,7 @@ def test_checklist_pdf_has_every_item_of_every_topic(downloads: Path, project: P
 def test_checklist_page_has_a_labelled_box_for_every_item(site: Path, project: Project) -> None:
     html = (site / "checklist.html").read_text(encoding="utf-8")
     boxes = re.findall(r'<input type="checkbox" class="sg-checklist__box" id="([^"]+)" data-sg-item="([^"]+)"', html)
-    items = [i for g in model.checklist_groups(project) for i in g.items]
+    items = [i for g in checklist_groups(project.topics) for i in g.items]
     assert [b[1] for b in boxes] == [i.id for i in items]
     assert len({b[0] for b in boxes}) == len(boxes)
     for box_id, _ in boxes:
@@ -274,10 +275,10 @@ def test_documents_are_byte_identical_when_built_again(downloads: Path, project:
     the same: no dates of 'now', no build paths, a /ID made from the content."""
     again = tmp_path / "downloads"
     documents_script.build_documents(project, again)
-    for name in documents_script.NAMES.values():
+    for name in outputs.DOCUMENTS.values():
         first, second = (downloads / name).read_bytes(), (again / name).read_bytes()
         assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest(), f"{name} differs between builds"
-    assert b"/ID" in (downloads / documents_script.GUIDE).read_bytes()
+    assert b"/ID" in (downloads / outputs.GUIDE).read_bytes()
     assert os.environ.get("SOURCE_DATE_EPOCH"), "the build sets SOURCE_DATE_EPOCH (from the last commit)"
 
 

@@ -31,9 +31,10 @@ import yaml
 from bs4 import BeautifulSoup
 
 from conftest import ROOT, copy_project
-from kit import Project, load_project
+from kit.checks import load_project
+from kit.model import Project
 from kit.colour import contrast, rgb
-from scripts import build as build_script
+from kit.build import pipeline as build_script
 from scripts.check_fork import last_line
 
 FICTIONAL_BOARD: dict[str, Any] = {

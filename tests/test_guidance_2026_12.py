@@ -17,10 +17,13 @@ from docx import Document
 from pypdf import PdfReader
 
 from conftest import ROOT, copy_project
-from kit import ContentError, Project, load_project
+from kit.checks import load_project
+from kit.errors import ContentError
+from kit.model import Project
 from kit import posters
-from kit.markdown import NOT_STATED, example_identity, maximum_cells, tagline
-from kit.pages import long_date
+from kit.model.data import NOT_STATED, maximum_cells
+from kit.model.text import tagline
+from kit.dates import long_date
 
 TAGLINE = "Keeping Children and Young People Safe from Harm, Abuse and Neglect"  # the 2012 text's own
 TEMPLATE_HEADING = "Template for Development of Organisational Social Media Policy"  # the 2012 text's own
@@ -255,7 +258,7 @@ def test_nscb_sentence_stays_with_a_note_and_about_gives_the_lineage(site: Path,
 
 
 def test_default_identity_is_visibly_an_example(site: Path, project: Project) -> None:
-    assert example_identity(project)
+    assert project.config.example_identity
     assert "example identity" in soup(site, "index.html").find("footer").get_text()
     assert "Example identity" in article(site, "index.html")
     assert squash("example identity") in poster_text(site, "email", "a4").lower()
@@ -271,7 +274,7 @@ def test_a_fork_s_own_identity_is_not_called_an_example(tmp_path: Path) -> None:
     text = text.replace(f"name: {board.name}", "name: Example Fork Safeguarding Partnership", 1)
     config.write_text(text, encoding="utf-8")
     fork = load_project(root)
-    assert fork.board.name == "Example Fork Safeguarding Partnership" and not example_identity(fork)
+    assert fork.board.name == "Example Fork Safeguarding Partnership" and not fork.config.example_identity
     assert "Example identity" not in fork.rendered["index.md"]
     assert "not a current body" not in fork.rendered["introduction.md"]
 

@@ -16,9 +16,10 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
 from conftest import ROOT, copy_project
-from kit import Project
+from kit.model import Project
 from kit.links_offline import RETIRED_DOMAINS, LinkProblem, Report, bare, check_site, host_of
-from scripts import build as build_script
+from kit.build import pipeline as build_script
+from kit.build import engines
 from scripts import linkcheck
 
 
@@ -150,7 +151,7 @@ def broken_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, 
     # Fault 5: a file in docs/ that nothing uses
     (root / "docs" / "assets" / "old-logo.png").write_bytes((root / "docs" / "assets" / "board-logo.svg").read_bytes())
     site = tmp_path_factory.mktemp("broken-build") / "site"
-    build_script.build_site(root, site)
+    engines.build_site(root, site)
     return root, site, check_site(root, site)
 
 

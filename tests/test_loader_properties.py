@@ -17,12 +17,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, copy_project
-from kit import ContentError, load_project, yamlio
-from kit.changes import load_changes
-from kit.config import load_config
+from kit import yamlio
+from kit.checks import load_project
+from kit.errors import ContentError
+from kit.model.changes import load_changes
+from kit.model.config import load_config
 from kit.errors import Problems
-from kit.pages import COMMON_OPTIONAL, COMMON_REQUIRED, TOPIC_OPTIONAL, TOPIC_REQUIRED, list_items, parse_date, read_page, split_sections
-from kit.project import TOPIC_PARTS
+from kit.dates import parse_date
+from kit.model.pages import COMMON_OPTIONAL, COMMON_REQUIRED, TOPIC_OPTIONAL, TOPIC_REQUIRED, list_items, read_page, split_sections
+from kit.model.topics import TOPIC_PARTS
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])

@@ -20,9 +20,9 @@ from pypdf import PdfReader
 
 from kit import posters
 from kit.pdf_tags import unwrap_list_paragraphs
-from scripts import documents as documents_script
+from kit import outputs
 
-DOCUMENTS = [documents_script.GUIDE, documents_script.POLICY_PDF, documents_script.FORM_PDF, documents_script.CHECKLIST_PDF]
+DOCUMENTS = [outputs.GUIDE, outputs.POLICY_PDF, outputs.FORM_PDF, outputs.CHECKLIST_PDF]
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +160,7 @@ def content_outside_the_tree(pdf: pikepdf.Pdf) -> list[str]:
 def test_running_headers_and_footers_are_artifacts(pdfs: dict[str, Path]) -> None:
     found = problems(pdfs, content_outside_the_tree)
     assert not found, "\n".join(found[:20]) + (f"\n… {len(found) - 20} more" if len(found) > 20 else "")
-    with pikepdf.open(pdfs[documents_script.GUIDE]) as pdf:
+    with pikepdf.open(pdfs[outputs.GUIDE]) as pdf:
         for number, page_ in enumerate(pdf.pages, start=1):
             pagination = [p for tag, p in marked_content(pdf, page_) if tag == "/Artifact" and p.get("/Type") == "/Pagination"]
             # the footer (document and page number) on every page but the cover, and the section name above
@@ -178,7 +178,7 @@ def table_problems(pdf: pikepdf.Pdf) -> list[str]:
 def test_every_table_header_cell_has_a_scope_or_names_cells(pdfs: dict[str, Path]) -> None:
     found = problems(pdfs, table_problems)
     assert not found, "\n".join(found)
-    with pikepdf.open(pdfs[documents_script.POLICY_PDF]) as pdf:
+    with pikepdf.open(pdfs[outputs.POLICY_PDF]) as pdf:
         assert any(el.S == "/TH" for el in elements(pdf)), "the policy's form table has header cells"
 
 

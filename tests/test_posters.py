@@ -11,8 +11,10 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import copy_project
-from kit import ContentError, colour, load_project
-from kit.pages import long_date
+from kit import colour
+from kit.checks import load_project
+from kit.errors import ContentError
+from kit.dates import long_date
 from kit import posters
 
 SLUGS = ["social-networking", "email", "images", "mobile-phones", "live-streaming", "using-the-internet",
@@ -115,7 +117,7 @@ def test_reporting_poster_has_999_local_contacts_ceop_and_iwf(project, poster_di
 @pytest.mark.parametrize("size", ["a4", "a3"])
 def test_legal_poster_lists_every_offence_from_the_data_file(project, poster_dir: Path, size: str) -> None:
     # the 2012 guidance's offences on one poster, the offences it did not list on the other (never both)
-    from kit.markdown import maximum_cells
+    from kit.model.data import maximum_cells
 
     texts = {"original": poster_text(poster_dir, "legal-consequences", size),
              "added": poster_text(poster_dir, "legal-consequences-added", size)}

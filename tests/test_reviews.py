@@ -13,7 +13,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from kit import Project, reviews
+from kit.model import Project, reviews
 
 FUTURE = "2031-01-01"  # after every page's next_review
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}

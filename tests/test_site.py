@@ -11,7 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import ROOT
-from kit import Project
+from kit.model import Project
 
 PAGES = {
     "index.html": "Safer working practice online",

@@ -12,8 +12,9 @@ from typing import Any
 
 import yaml
 
-from . import yamlio
-from .errors import Problems
+from .. import yamlio
+from ..dates import parse_date
+from ..errors import Problems
 
 FILE = "docs/data/changes.yml"
 ENTRY_KEYS = {"date", "title", "changes", "pages"}
@@ -56,8 +57,6 @@ def _lines(text: str) -> list[tuple[int, dict[str, int]]]:
 
 
 def load_changes(root: Path, pages: set[str] | dict[str, Any], p: Problems) -> tuple[News, ...]:
-    from .pages import parse_date
-
     path = root / FILE
     if not path.exists():
         return ()  # optional: a fork may start without a What's new page

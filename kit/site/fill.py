@@ -20,8 +20,8 @@ import jinja2
 from jinja2 import nodes
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from .errors import Problems
-from .pages import long_date
+from ..dates import long_date
+from ..errors import Problems
 
 FILTERS = {"long_date": long_date, "upper": str.upper, "lower": str.lower, "capitalize": str.capitalize,
            "trim": str.strip}

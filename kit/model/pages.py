@@ -6,15 +6,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import yamlio
-from .errors import Problems
-from .reviews import today
+from .. import yamlio
+from ..dates import parse_date, today
+from ..errors import Problems
 
 COMMON_REQUIRED = ("title", "description", "last_reviewed", "next_review")
 COMMON_OPTIONAL = ("hide", "board_to_confirm")  # board_to_confirm: a reading of the source the board should check
 TOPIC_REQUIRED = ("headline",)
 TOPIC_OPTIONAL = ("qualifier", "second_headline", "source_note", "parts_not_in_source")
-DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*\s*$")
 ITEM = re.compile(r"^(?:[-*+]|\d+[.)])\s+(.*)$")
 
@@ -58,27 +57,6 @@ def split_front_matter(text: str, file: str, p: Problems) -> tuple[dict[str, Any
         p.add(file, "line 2", "the front matter must be a list of 'field: value' lines")
         meta = {}
     return meta, "\n".join(lines[end + 1:]), end + 2, key_lines
-
-
-def parse_date(value: Any, file: str, name: str, line: int | None, p: Problems) -> dt.date | None:
-    where = f"line {line} (field {name})" if line else f"field {name}"
-    if value is None or value == "":
-        p.add(file, where, "is missing: write the date as YYYY-MM-DD")
-        return None
-    text = str(value).strip()
-    if not DATE.match(text):
-        p.add(file, where, f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-25")
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        p.add(file, where, f"'{text}' is not a real date (check the month and day)")
-        return None
-
-
-def long_date(value: dt.date | None) -> str:
-    """25 November 2026: how dates are written on the site, posters and documents ("" when unset)."""
-    return f"{value.day} {value:%B %Y}" if value else ""
 
 
 def read_page(path: str, file: str, text: str, p: Problems, *, topic: bool) -> Page:

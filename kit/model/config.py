@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import colour, fields, yamlio
-from .errors import Problems
+from .. import colour, fields, yamlio
+from ..errors import Problems
 
 BOARD_KEYS = {"name", "short_name", "logo", "logo_alt", "colour", "site_url", "contacts"}
 REQUIRED_BOARD_KEYS = BOARD_KEYS - {"logo_alt"}
@@ -50,6 +50,12 @@ class SiteConfig:
     board: Board
     origin: Origin
     raw: dict[str, Any]
+
+    @property
+    def example_identity(self) -> bool:
+        """True while extra.board is still the guidance's original author (named in extra.origin.credit):
+        the default identity is an example for forks, and the pages and posters say so."""
+        return bool(self.board.name) and self.board.name in self.origin.credit
 
 
 def _text(p: Problems, file: str, data: dict[str, Any], key: str, field: str) -> str:

@@ -10,14 +10,15 @@ import difflib
 import posixpath
 import re
 from functools import lru_cache
-from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from .changes import FILE as CHANGES_FILE
-from .errors import Problems
+import markdown
 
-if TYPE_CHECKING:
-    from .project import Project
+from ..errors import Problems
+from ..model import Project
+from ..model.changes import FILE as CHANGES_FILE
+from ..model.text import INLINE_URL, REF_LINK, prose_lines
+from ..site.layout import site_markdown
 
 # [text](target "title") and ![alt](src); the text may hold one level of [brackets].
 MD_LINK = re.compile(r"(!?)\[((?:[^\[\]]|\[[^\[\]]*\])*)\]\(\s*(<[^>]*>|[^\s()]+)(?:\s+(?:\"[^\"]*\"|'[^']*'|\([^)]*\)))?\s*\)")
@@ -46,22 +47,8 @@ def snippet_folders(project: Project) -> list[str] | None:
     return ["."]
 
 
-def site_markdown(project: Project, rel: str) -> str:
-    """The Markdown the site renders for a page (topic pages are laid out from their parts)."""
-    from .markdown import topic_markdown
-
-    if rel.startswith("topics/"):
-        slug = rel.removeprefix("topics/").removesuffix(".md")
-        topic = next((t for t in project.topics if t.slug == slug), None)
-        if topic is not None:
-            return topic_markdown(topic) + '\n--8<-- "immediate-danger.md"\n'
-    return project.rendered.get(rel, "")
-
-
 def page_anchors(project: Project, rel: str) -> set[str]:
     """The ids a link may point to with #…: headings (as MkDocs' toc makes them), {#id} and id="…"."""
-    import markdown
-
     names, configs = ["toc", "tables", "fenced_code"], {}  # MkDocs always adds these three
     for item in _raw_config(project).get("markdown_extensions") or []:
         name, cfg = next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
@@ -85,8 +72,6 @@ def _targets(line: str) -> list[tuple[bool, str]]:
 
 
 def check_internal_links(project: Project, p: Problems) -> None:
-    from .project import INLINE_URL, REF_LINK, prose_lines  # late import: project imports this module
-
     docs = project.root / "docs"
 
     @lru_cache(maxsize=None)

@@ -11,7 +11,9 @@ from typing import Any, Iterable
 
 import markdown
 
-from .html_policy import check_markdown, check_svg, markdown_converter, plain_text_problem, url_problem
+from .. import yamlio
+from ..model.data import link_definitions
+from ..html_policy import check_markdown, check_svg, markdown_converter, plain_text_problem, url_problem
 
 UNKNOWN_CONFIG_EXTENSIONS = ("attr_list", "md_in_html")  # mkdocs.yml unreadable: the ones that let text make HTML
 PLAIN_FRONT_MATTER = ("title", "description", "headline", "qualifier", "second_headline", "source_note")
@@ -70,8 +72,6 @@ def _config(raw: dict[str, Any], md: markdown.Markdown, p: Any, seen: set[str]) 
 
 
 def _data(project: Any, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
-    from . import yamlio
-
     link_lines: dict[str, int] = {}
     try:
         link_lines = yamlio.load((project.root / "docs/data/links.yml").read_text(encoding="utf-8"))[1]
@@ -110,8 +110,6 @@ def _files(docs: Path, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
 
 
 def _pages(project: Any, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
-    from .markdown import link_definitions
-
     for page in project.pages.values():  # front matter first: a page showing another's title then says nothing new
         try:
             file_text = (project.root / page.file).read_text(encoding="utf-8")
@@ -120,7 +118,7 @@ def _pages(project: Any, md: markdown.Markdown, p: Any, seen: set[str]) -> None:
         for key in PLAIN_FRONT_MATTER:
             line = _key_line(file_text, key, page.body_line)
             _field(page.meta.get(key), page.file, f"line {line} (field {key})" if line else f"field {key}", md, p, seen)
-    definitions = link_definitions(project)
+    definitions = link_definitions(project.links)
     aliases: dict[str, list[str]] = {}
     for link in project.links.values():
         aliases.setdefault(link.url, []).extend([f"][{link.id}]", f"[{link.id}]"])

@@ -2,26 +2,16 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from ..dates import today
 
 if TYPE_CHECKING:
     from .project import Project
 
 DUE_SOON_DAYS = 30
 OVERDUE, DUE_SOON, CURRENT = "overdue", "due soon", "current"
-
-
-def today() -> dt.date:
-    """The date reviews are judged against; SG_TODAY (YYYY-MM-DD) fixes it for reproducible builds and tests."""
-    fixed = os.environ.get("SG_TODAY", "").strip()
-    if fixed:
-        try:
-            return dt.date.fromisoformat(fixed)
-        except ValueError:
-            pass  # a mistyped SG_TODAY must not stop the build: judge against the real date
-    return dt.date.today()
 
 
 def status(next_review: dt.date, on: dt.date | None = None) -> str:

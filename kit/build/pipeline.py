@@ -1,0 +1,62 @@
+"""The build: check, then posters, the site, the documents, the Content Security Policy and the
+offline copy, in a temporary folder next to site/ that replaces it only when every step has
+succeeded: a failed build leaves the previous site/ untouched."""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from .. import posters as poster_kit
+from ..checks import load_project
+from ..dates import commit_epoch
+from ..model import Project
+from ..model import reviews
+from .csp import protect_site
+from .documents import DocumentsFailed, build_documents
+from .engines import BuildFailed, build_site
+from .offline import folder_name, make_offline_zip
+
+
+def print_review_warnings(project: Project) -> None:
+    """Warn about every page past its next_review date and list those due within 30 days."""
+    overdue, soon = reviews.overdue_and_due_soon(project)
+    for row in overdue:
+        print(f"WARNING: {row.file}: overdue for review since {row.next_review} "
+              f"({row.days_overdue} days): review it and update last_reviewed and next_review", file=sys.stderr)
+    if soon:
+        print(f"Due for review within {reviews.DUE_SOON_DAYS} days:", file=sys.stderr)
+        for row in soon:
+            print(f"  - {row.file}: due {row.next_review} (in {row.days_left} days)", file=sys.stderr)
+
+
+
+def build(root: Path, site: Path) -> Project:
+    """Check the content, build every output into a temporary folder, then swap it in for `site`."""
+    project = load_project(root)  # raises ContentError listing every problem, before anything is written
+    # Reproducible: every step (MkDocs' sitemap, PDF and zip dates) takes its dates from the last commit.
+    os.environ.setdefault("SOURCE_DATE_EPOCH", commit_epoch(root))
+    print_review_warnings(project)
+    site.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=site.parent, prefix=f".{site.name}-building-") as tmp:
+        new = Path(tmp) / "site"
+        # STEP: before the site (outputs the site's pages describe, e.g. poster thumbnails and sizes)
+        poster_kit.build_posters(project, Path(tmp) / "posters")  # PDFs, thumbnails and zip; sizes for the Posters page
+        build_site(root, new)
+        # STEP: after the site, into new / "downloads" (posters, documents; run in parallel where possible)
+        poster_kit.publish(Path(tmp) / "posters", new / "downloads")
+        try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)
+            build_documents(project, new / "downloads")
+        except DocumentsFailed as e:
+            raise BuildFailed(str(e)) from None
+        # STEP: a Content Security Policy in every page, hashing its inline scripts and styles (kit/csp.py)
+        protect_site(new)  # before the zip, so that the offline copy carries it too
+        # STEP: last, the offline copy (a zip of everything above)
+        make_offline_zip(new, folder_name(project.board.short_name))  # downloads/offline-site.zip (scripts/offline_zip.py)
+        old = Path(tmp) / "previous"
+        if site.exists():
+            site.rename(old)
+        new.rename(site)
+    return project
+

@@ -1,0 +1,22 @@
+"""What the build publishes, by name: the stable addresses under site/downloads/ that pages,
+posters, the link check and other boards' links rely on, and where the poster manifest is kept."""
+from __future__ import annotations
+
+from pathlib import Path
+
+DOWNLOADS = "downloads"
+GUIDE = "guide.pdf"
+POLICY_DOCX = "model-social-media-policy.docx"
+POLICY_PDF = "model-social-media-policy.pdf"
+FORM_PDF = "employee-declaration-form.pdf"
+CHECKLIST_PDF = "checklist.pdf"
+DOCUMENTS = {"guide": GUIDE, "policy-docx": POLICY_DOCX, "policy-pdf": POLICY_PDF, "form": FORM_PDF, "checklist": CHECKLIST_PDF}
+POSTERS = "posters"  # downloads/posters/<slug>-<size>.pdf and <slug>.png
+POSTERS_ZIP = "posters.zip"
+OFFLINE_ZIP = Path(DOWNLOADS) / "offline-site.zip"
+POSTER_SIZES = {"a4": "A4", "a3": "A3"}  # paper sizes and their labels, in the order pages list them
+POSTER_MANIFEST = Path(".cache") / "posters" / "manifest.json"  # titles and sizes, for the Posters page
+
+
+def human_size(n: int) -> str:
+    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
