@@ -67,8 +67,7 @@ def editor_messages(output: str, root: Path | None = None) -> list[str]:
 
 
 def build_site(root: Path, out: Path) -> None:
-    # GUIDE_PDF=1: the mkdocs-to-pdf plugin gathers the guide for its PDF (rendered by scripts/documents.py)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GUIDE_PDF": "1"}
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # Not --quiet: with it MkDocs drops its warnings before --strict can count them, so a broken
     # link would pass. Its output is captured and shown as editor_messages instead.
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",

@@ -6,9 +6,9 @@
     employee-declaration-form.pdf    Appendix 1 as a fillable PDF form
     checklist.pdf                    the managers' checklist, A4
 
-`make build` (scripts/build.py) calls build_documents() after building the site with GUIDE_PDF=1,
-so the mkdocs-to-pdf plugin has already gathered the guide into one HTML file. Run on its own,
-this script builds the site into a temporary folder first to get that file.
+`make build` (scripts/build.py) calls build_documents() after building the site: the guide is
+assembled from the built pages beside the downloads folder (kit/guide_book.py; no engine plugin).
+Run on its own with no built site there, this script builds the site into a temporary folder first.
 
     python scripts/documents.py                       # into site/downloads
     python scripts/documents.py --out /tmp/docs -v    # elsewhere, with timings
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kit import ContentError, Project, load_project  # noqa: E402
-from kit import documents_docx, documents_pdf  # noqa: E402
+from kit import documents_docx, documents_pdf, guide_book  # noqa: E402
 
 GUIDE = "guide.pdf"
 POLICY_DOCX = "model-social-media-policy.docx"
@@ -37,38 +37,28 @@ POLICY_PDF = "model-social-media-policy.pdf"
 FORM_PDF = "employee-declaration-form.pdf"
 CHECKLIST_PDF = "checklist.pdf"
 NAMES = {"guide": GUIDE, "policy-docx": POLICY_DOCX, "policy-pdf": POLICY_PDF, "form": FORM_PDF, "checklist": CHECKLIST_PDF}
-PLUGIN = "to-pdf"
 
 
 class DocumentsFailed(Exception):
     """A document could not be made; the message says which and why."""
 
 
-def plugin_html_path(project: Project) -> str:
-    """Where the plugin writes the combined guide HTML, relative to the site folder (its html_path)."""
-    for plugin in project.config.raw.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get(PLUGIN), dict) and plugin[PLUGIN].get("html_path"):
-            return str(plugin[PLUGIN]["html_path"])
-    raise DocumentsFailed(f"mkdocs.yml has no '{PLUGIN}' plugin with an html_path: the guide PDF is made from it")
-
-
-def gather_guide(project: Project, site_dir: Path) -> Path:
-    """Build the site with the PDF plugin on (GUIDE_PDF=1), for the combined HTML of the guide."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GUIDE_PDF": "1"}
+def build_site_for_guide(project: Project, site_dir: Path) -> None:
+    """Build the site into `site_dir`, for the pages the guide is made from."""
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # No --quiet: it drops MkDocs' warnings before --strict can count them.
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
            "--config-file", str(project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
     run = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True)
     if run.returncode != 0:
-        raise DocumentsFailed("the site did not build, so the guide could not be gathered:\n" + (run.stderr or run.stdout)[-2000:])
-    return site_dir / plugin_html_path(project)
+        raise DocumentsFailed("the site did not build, so the guide could not be made from it:\n" + (run.stderr or run.stdout)[-2000:])
 
 
 def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | None = None,
                     verbose: bool = False) -> dict[str, Path]:
-    """Write the documents into `downloads_dir` (normally site/downloads). The guide is rendered
-    from the HTML the plugin wrote into the site beside it (then removed from the site); if there
-    is none, the site is built into a temporary folder to make it. Returns name -> path."""
+    """Write the documents into `downloads_dir` (normally site/downloads). The guide is made from
+    the built site around it; if there is none, the site is built into a temporary folder to make
+    it. Returns name -> path."""
     downloads_dir = Path(downloads_dir)
     wanted = only or list(NAMES)
     unknown = sorted(set(wanted) - set(NAMES))
@@ -92,18 +82,17 @@ def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | 
 
     def guide(out: Path) -> documents_pdf.Rendered:
         site_dir = downloads_dir.parent
-        combined = site_dir / plugin_html_path(project)
-        if combined.is_file():
-            try:
-                return documents_pdf.guide_pdf(project, combined, site_dir, out)
-            finally:
-                combined.unlink()  # a working file, not for publishing
-        with tempfile.TemporaryDirectory(prefix="sg-guide-") as tmp:
-            start = time.perf_counter()
-            combined = gather_guide(project, Path(tmp) / "site")
-            if verbose:
-                print(f"  (built the site to gather the guide: {time.perf_counter() - start:.2f} s)")
-            return documents_pdf.guide_pdf(project, combined, Path(tmp) / "site", out)
+        try:
+            if (site_dir / "index.html").is_file():
+                return documents_pdf.guide_pdf(project, site_dir, out)
+            with tempfile.TemporaryDirectory(prefix="sg-guide-") as tmp:
+                start = time.perf_counter()
+                build_site_for_guide(project, Path(tmp) / "site")
+                if verbose:
+                    print(f"  (built the site to make the guide from: {time.perf_counter() - start:.2f} s)")
+                return documents_pdf.guide_pdf(project, Path(tmp) / "site", out)
+        except guide_book.GuideBookFailed as e:
+            raise DocumentsFailed(f"{GUIDE}: {e}") from None
 
     step("guide", guide)
     step("policy-docx", lambda out: documents_docx.write_policy_docx(project, out))
