@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 CONTENT = ("article.md-content__inner", "article.md-typeset", "main article", "article")
 # The theme's chrome inside the content: edit/view buttons, "¶" permalinks, page dates, scripts, forms.
-CHROME = "script, style, noscript, form, .md-content__button, .headerlink, .md-source-file, .md-feedback, [hidden]"
+CHROME = "script, style, noscript, form, .md-content__button, .headerlink, .md-source-file, .md-feedback, [hidden], a#__skip"
 ID_REFS = ("aria-labelledby", "aria-describedby", "aria-controls", "for", "headers")
 EXTERNAL = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")  # https:, mailto:, tel:, data:
 FILE = re.compile(r"\.[A-Za-z0-9]{2,5}$")
