@@ -147,3 +147,11 @@ def test_a_link_that_goes_nowhere_fails_the_guide_naming_its_page(site: Path, pr
         f"  - docs/topics/email.md: in the guide PDF, the link to '{href}' goes nowhere: "
         "no page, section or file of the site has that address")
     assert not (copy / "downloads" / documents_script.GUIDE).exists()
+
+
+def test_a_missing_built_page_fails_naming_it(site: Path, project: Project, tmp_path: Path) -> None:
+    copy = site_with_link(site, tmp_path / "site", "#")
+    (copy / "topics" / "email.html").unlink()
+    with pytest.raises(documents_script.DocumentsFailed, match=r"^guide\.pdf: the built page topics/email\.html "
+                       r"\(from docs/topics/email\.md\) is not in "):
+        documents_script.build_documents(project, copy / "downloads", only=["guide"])
