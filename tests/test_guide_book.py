@@ -155,3 +155,16 @@ def test_a_missing_built_page_fails_naming_it(site: Path, project: Project, tmp_
     with pytest.raises(documents_script.DocumentsFailed, match=r"^guide\.pdf: the built page topics/email\.html "
                        r"\(from docs/topics/email\.md\) is not in "):
         documents_script.build_documents(project, copy / "downloads", only=["guide"])
+
+
+def test_zensicals_skip_anchor_in_the_content_is_left_out(site: Path, project: Project, tmp_path: Path) -> None:
+    """Zensical 0.0.73 writes `<a id="__skip" tabindex="-1"></a>` first inside the content's
+    <article> (MkDocs + Material writes it before): chrome, not content, in either place."""
+    copy = site_with_link(site, tmp_path / "site", "#")
+    page = copy / "topics" / "email.html"
+    html = page.read_text(encoding="utf-8")
+    start = html.index(">", html.index('<article class="md-content__inner')) + 1
+    page.write_text(html[:start] + '<a id="__skip" tabindex="-1"></a>' + html[start:], encoding="utf-8")
+    book = combined_guide_html(project, copy)
+    assert "__skip" not in book
+    assert 'id="topics/email/:best-practice"' in book
