@@ -26,13 +26,16 @@ if TYPE_CHECKING:
     from .model import Project
 
 
-# Pages the whole-guide PDF leaves out, and why (they make no sense on paper).
+# Pages the whole-guide PDF leaves out, and why (they make no sense on paper); links to them go to the
+# board's site. The one list: kit/guide_book.py reads it (no engine plugin is involved).
 GUIDE_LEAVES_OUT = {
     "downloads.md": "a list of files to download",
     "posters.md": "the posters are their own PDFs",
     CHECKLIST_PAGE: "interactive; checklist.pdf is its paper version",
     BUILDER_PAGE: "interactive; it runs in the browser",
     "how-to-edit.md": "for the board's editor, not for readers",
+    "adapting.md": "for another board adapting this kit, not for readers",
+    "review-schedule.md": "for the board's editor; each page shows its own review dates",
 }
 
 SECTION_NUMBER = re.compile(r"^(\d+)\.\s+(.*)$", re.S)

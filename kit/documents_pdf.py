@@ -1,7 +1,7 @@
 """The printable PDFs, rendered with WeasyPrint, tagged (PDF/UA-1) and reproducible.
 
-- the whole guide: the HTML mkdocs-to-pdf gathers (its `html_path`) is finished here (cover, print
-  styles, metadata, links) and rendered once;
+- the whole guide: assembled from the built site's pages by kit/guide_book.py (no engine plugin),
+  finished here (cover, print styles, metadata) and rendered once;
 - the model policy (with Appendix 1), the fillable declaration form and the managers' checklist:
   made from documents/<name>/template.html with the text of their pages.
 """
@@ -20,7 +20,7 @@ import jinja2
 from bs4 import BeautifulSoup, Tag
 
 from . import documents as model
-from . import pdf_tags, weasy
+from . import guide_book, pdf_tags, weasy
 from .errors import ContentError, Problem
 from .model.checklist import checklist_groups
 from .model.text import tagline
@@ -130,22 +130,6 @@ def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[P
 # The whole guide
 # --------------------------------------------------------------------------------------------
 
-def guide_pages(project: Project) -> list[str]:
-    """The pages in the guide PDF, in order: the nav without the plugin's `exclude_pages`."""
-    leaves_out = guide_leaves_out(project)
-    return [p for p in project.nav if p not in leaves_out]
-
-
-def guide_leaves_out(project: Project) -> list[str]:
-    """The pages the guide PDF leaves out: the plugin's `exclude_pages` in mkdocs.yml (page URLs)."""
-    patterns: list[str] = []
-    for plugin in project.config.raw.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get("to-pdf"), dict):
-            patterns = [str(x) for x in plugin["to-pdf"].get("exclude_pages") or []]
-    regexes = [re.compile(p if p.startswith("^") else f"^{p}") for p in patterns]
-    return [p for p in project.nav if any(r.match(re.sub(r"\.md$", ".html", p)) for r in regexes)]
-
-
 def _icon_colours(site_css: str) -> dict[str, str]:
     return dict(re.findall(r"--sg-(best|safe|poor):\s*(#[0-9a-fA-F]{3,8})", site_css))
 
@@ -168,49 +152,15 @@ def _artifact_icons(soup: BeautifulSoup, colours: dict[str, str]) -> None:
         svg.decompose()
 
 
-def _resolve_links(project: Project, soup: BeautifulSoup, site_dir: Path) -> list[str]:
-    """Each link of the combined document goes inside the PDF when its target is in it, otherwise
-    to the board's published site: a page left out, a file (a poster, the Word policy). The plugin
-    writes a link to a page as '#<page path>/:<anchor>' ('#.:<anchor>' for the home page). Returns
-    the links that resolve to nothing, with the page they are on."""
-    ids = {el["id"] for el in soup.find_all(id=True)}
-    site_uri = site_dir.resolve().as_uri().rstrip("/") + "/"
-    broken: list[str] = []
-    for a in soup.find_all("a", href=True):
-        href = str(a["href"])
-        if href.startswith(site_uri):  # an absolute file address in the build folder: as the plugin writes links
-            rel, _, fragment = href[len(site_uri):].partition("#")
-            if rel in ("", "index.html"):
-                href = f"#.:{fragment}"
-            elif rel.endswith(".html"):
-                href = f"#{rel.removesuffix('.html')}/:{fragment}"
-            else:
-                href = f"#{rel}/:"
-        if not href.startswith("#") or href[1:] in ids:
-            a["href"] = href
-            continue
-        path, _, fragment = href[1:].partition(":")
-        path = path.rstrip("/")
-        page = "index.md" if path in (".", "") else f"{path}.md"
-        start = ".:" if page == "index.md" else f"{path}/:"
-        if page in project.pages:
-            a["href"] = f"#{start}" if start in ids and not fragment else model.page_url(project, page, fragment)
-        elif re.search(r"\.[A-Za-z0-9]{2,5}$", path):  # a file: a download, a poster…
-            a["href"] = project.board.site_url + path
-        else:
-            where = a.find_parent(attrs={"data-url": True})
-            broken.append(f"{href} (on {where['data-url'] if where else 'the contents'})")
-    return broken
-
-
 def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
-    """The plugin's combined HTML, made ready to print: our head (language, title, author, fixed
-    dates, print styles), the cover from extra.board, icons as artifacts, every link resolved."""
+    """The guide assembled from the built pages (kit/guide_book.py), made ready to print: our head
+    (language, title, author, fixed dates, print styles), the cover from extra.board, icons as
+    artifacts, list items WeasyPrint can tag."""
     soup = BeautifulSoup(combined, "html.parser")
     board = project.board
     title = project.config.site_name
     description = str(project.config.raw.get("site_description") or "")
-    pages = guide_pages(project)
+    pages = guide_book.guide_pages(project)
     meta = metadata(project, title, pages, description)
 
     html_el = soup.find("html")
@@ -239,9 +189,6 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
     body = soup.find("body")
     assert isinstance(body, Tag)
     body["data-sg-footer"] = f"{board.short_name} · {title}"
-    for el in soup.select("script, .md-source-file, .headerlink"):
-        el.decompose()
-
     cover = templates(project).get_template("guide/cover.html").render(
         board=board, title=title, description=description, tagline=tagline(project.rendered.get("index.md", "")),
         example_identity=project.config.example_identity,
@@ -252,14 +199,12 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
     body.insert(0, BeautifulSoup(cover, "html.parser"))
     _artifact_icons(soup, _icon_colours(site_css.read_text(encoding="utf-8") if site_css.is_file() else ""))
     pdf_tags.unwrap_list_paragraphs(soup)
-    broken = _resolve_links(project, soup, site_dir)
-    if broken:
-        raise ContentError([Problem("docs/", "guide PDF", f"a link goes nowhere: {href}") for href in sorted(set(broken))])
     return str(soup)
 
 
-def guide_pdf(project: Project, combined_html: Path, site_dir: Path, out: Path) -> Rendered:
-    html = finish_guide_html(project, combined_html.read_text(encoding="utf-8"), site_dir)
+def guide_pdf(project: Project, site_dir: Path, out: Path) -> Rendered:
+    """The whole guide, from the finished site folder (any engine's pages)."""
+    html = finish_guide_html(project, guide_book.combined_guide_html(project, site_dir), site_dir)
     return render(project, html, site_dir.resolve().as_uri() + "/", out, (site_dir,))
 
 

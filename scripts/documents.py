@@ -6,9 +6,9 @@
     employee-declaration-form.pdf    Appendix 1 as a fillable PDF form
     checklist.pdf                    the managers' checklist, A4
 
-`make build` (scripts/build.py) calls build_documents() after building the site with GUIDE_PDF=1,
-so the mkdocs-to-pdf plugin has already gathered the guide into one HTML file. Run on its own,
-this script builds the site into a temporary folder first to get that file.
+`make build` (kit/build/pipeline.py) calls build_documents() after building the site: the guide is
+assembled from the built pages (kit/guide_book.py). Run on its own, this script builds the site
+into a temporary folder first when there is none.
 
     python scripts/documents.py                       # into site/downloads
     python scripts/documents.py --out /tmp/docs -v    # elsewhere, with timings

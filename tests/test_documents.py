@@ -7,8 +7,6 @@ import datetime as dt
 import hashlib
 import os
 import re
-import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -19,9 +17,10 @@ from pypdf import PdfReader
 
 from kit.model import Project
 from kit import documents as model
-from kit.documents_pdf import guide_leaves_out, guide_pages
+from kit.guide_book import guide_leaves_out, guide_pages
 from kit.model.text import PLACEHOLDER
 from kit import outputs
+from kit.build import documents as documents_script
 from kit.model.checklist import checklist_groups
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,7 +73,7 @@ def test_every_document_is_at_its_stable_address(downloads: Path) -> None:
     for name in outputs.DOCUMENTS.values():
         assert (downloads / name).is_file(), f"site/downloads/{name} is missing"
         assert (downloads / name).stat().st_size > 1000
-    assert not list(downloads.glob("*.html")), "the plugin's working HTML must not be published"
+    assert not list(downloads.glob("*.html")), "no working HTML may be published"
 
 
 # ---- the whole guide -----------------------------------------------------------------------
@@ -97,7 +96,7 @@ def test_guide_contents_list_every_section_and_page_with_page_numbers(guide: Pdf
         assert re.search(re.escape(words(title)) + r"[ .]*\d+", contents), f"the contents do not list '{title}' with a page number"
         for page in pages:
             assert words(str(project.pages[page].meta["title"])) in contents
-    # Each page in the PDF starts with an anchor named after its path (the plugin's "path/:").
+    # Each page in the PDF starts with an anchor named after its path ("path/:", kit/guide_book.py).
     anchors = set(guide.named_destinations)
     for page in guide_pages(project):
         assert (".:" if page == "index.md" else page.removesuffix(".md") + "/:") in anchors, f"{page} is not in the PDF"
@@ -268,7 +267,7 @@ def test_page_scripts_make_no_requests(site: Path) -> None:
     assert "localStorage" not in (site / "assets" / "javascripts" / "sg-builder.js").read_text(encoding="utf-8")
 
 
-# ---- the build: reproducible, and the plugin only when asked ---------------------------------
+# ---- the build: reproducible ---------------------------------------------------------------
 
 def test_documents_are_byte_identical_when_built_again(downloads: Path, project: Project, tmp_path: Path) -> None:
     """Built again elsewhere (the guide from a fresh site build in another folder), every file is
@@ -280,13 +279,3 @@ def test_documents_are_byte_identical_when_built_again(downloads: Path, project:
         assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest(), f"{name} differs between builds"
     assert b"/ID" in (downloads / outputs.GUIDE).read_bytes()
     assert os.environ.get("SOURCE_DATE_EPOCH"), "the build sets SOURCE_DATE_EPOCH (from the last commit)"
-
-
-def test_pdf_plugin_is_off_without_guide_pdf(tmp_path: Path) -> None:
-    """`mkdocs serve` and plain builds do not gather the guide: only GUIDE_PDF=1 turns the plugin on."""
-    env = {k: v for k, v in os.environ.items() if k != "GUIDE_PDF"}
-    out = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "--site-dir", str(out)],
-                   cwd=ROOT, env={**env, "NO_MKDOCS_2_WARNING": "1"}, check=True, capture_output=True)
-    assert (out / "index.html").is_file()
-    assert not (out / "downloads").exists() or not list((out / "downloads").glob("guide*"))

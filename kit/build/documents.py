@@ -3,51 +3,35 @@ addresses (kit/outputs.py): the guide PDF, the model policy as DOCX and PDF, the
 the checklist."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import documents_docx, documents_pdf
+from .. import documents_docx, documents_pdf, guide_book
 from ..model import Project
 from ..outputs import DOCUMENTS as NAMES
-
-
-PLUGIN = "to-pdf"
+from ..outputs import GUIDE
+from .engines import BuildFailed, build_site
 
 
 class DocumentsFailed(Exception):
     """A document could not be made; the message says which and why."""
 
 
-def plugin_html_path(project: Project) -> str:
-    """Where the plugin writes the combined guide HTML, relative to the site folder (its html_path)."""
-    for plugin in project.config.raw.get("plugins") or []:
-        if isinstance(plugin, dict) and isinstance(plugin.get(PLUGIN), dict) and plugin[PLUGIN].get("html_path"):
-            return str(plugin[PLUGIN]["html_path"])
-    raise DocumentsFailed(f"mkdocs.yml has no '{PLUGIN}' plugin with an html_path: the guide PDF is made from it")
-
-
-def gather_guide(project: Project, site_dir: Path) -> Path:
-    """Build the site with the PDF plugin on (GUIDE_PDF=1), for the combined HTML of the guide."""
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "GUIDE_PDF": "1"}
-    # No --quiet: it drops MkDocs' warnings before --strict can count them.
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
-           "--config-file", str(project.root / "mkdocs.yml"), "--site-dir", str(site_dir)]
-    run = subprocess.run(cmd, cwd=project.root, env=env, capture_output=True, text=True)
-    if run.returncode != 0:
-        raise DocumentsFailed("the site did not build, so the guide could not be gathered:\n" + (run.stderr or run.stdout)[-2000:])
-    return site_dir / plugin_html_path(project)
+def build_site_for_guide(project: Project, site_dir: Path) -> None:
+    """Build the site into `site_dir`, for the pages the guide is made from."""
+    try:
+        build_site(project.root, site_dir)
+    except BuildFailed:
+        raise DocumentsFailed("the site did not build (see the messages above), so the guide could not be made from it") from None
 
 
 def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | None = None,
                     verbose: bool = False) -> dict[str, Path]:
-    """Write the documents into `downloads_dir` (normally site/downloads). The guide is rendered
-    from the HTML the plugin wrote into the site beside it (then removed from the site); if there
-    is none, the site is built into a temporary folder to make it. Returns name -> path."""
+    """Write the documents into `downloads_dir` (normally site/downloads). The guide is made from
+    the built site around it; if there is none, the site is built into a temporary folder to make
+    it. Returns name -> path."""
     downloads_dir = Path(downloads_dir)
     wanted = only or list(NAMES)
     unknown = sorted(set(wanted) - set(NAMES))
@@ -71,18 +55,17 @@ def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | 
 
     def guide(out: Path) -> documents_pdf.Rendered:
         site_dir = downloads_dir.parent
-        combined = site_dir / plugin_html_path(project)
-        if combined.is_file():
-            try:
-                return documents_pdf.guide_pdf(project, combined, site_dir, out)
-            finally:
-                combined.unlink()  # a working file, not for publishing
-        with tempfile.TemporaryDirectory(prefix="sg-guide-") as tmp:
-            start = time.perf_counter()
-            combined = gather_guide(project, Path(tmp) / "site")
-            if verbose:
-                print(f"  (built the site to gather the guide: {time.perf_counter() - start:.2f} s)")
-            return documents_pdf.guide_pdf(project, combined, Path(tmp) / "site", out)
+        try:
+            if (site_dir / "index.html").is_file():
+                return documents_pdf.guide_pdf(project, site_dir, out)
+            with tempfile.TemporaryDirectory(prefix="sg-guide-") as tmp:
+                start = time.perf_counter()
+                build_site_for_guide(project, Path(tmp) / "site")
+                if verbose:
+                    print(f"  (built the site to make the guide from: {time.perf_counter() - start:.2f} s)")
+                return documents_pdf.guide_pdf(project, Path(tmp) / "site", out)
+        except guide_book.GuideBookFailed as e:
+            raise DocumentsFailed(f"{GUIDE}: {e}") from None
 
     step("guide", guide)
     step("policy-docx", lambda out: documents_docx.write_policy_docx(project, out))
@@ -95,4 +78,3 @@ def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | 
             print(f"  {name:<34} {seconds:6.2f} s  {size / 1024:8.1f} KB{pages}")
         print(f"  {'documents, in all':<34} {sum(t for _, t, _ in timings):6.2f} s")
     return made
-

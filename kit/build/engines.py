@@ -49,9 +49,8 @@ def editor_messages(output: str, root: Path | None = None) -> list[str]:
 
 
 
-def build_site(root: Path, out: Path, *, guide: bool = True) -> None:
-    # GUIDE_PDF=1: the mkdocs-to-pdf plugin gathers the guide for its PDF (rendered by scripts/documents.py)
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **({"GUIDE_PDF": "1"} if guide else {})}
+def build_site(root: Path, out: Path) -> None:
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
     # The engine loads the kit of the project it builds (its hook and Markdown extension), not
     # another checkout's: the same code as this process when building a copy of the project.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")]))
