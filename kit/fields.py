@@ -45,7 +45,7 @@ def phone_problem(value: Any) -> str | None:
         return f"must be a phone number, but is {kind_of(value)}"
     if not PHONE.match(text):
         return (f"'{text}' is not a phone number: write only its digits, with spaces if you like, "
-                "and a leading + for an international number (e.g. 01670 536400)")
+                "and a leading + for an international number (e.g. 01632 960000)")
     return None
 
 

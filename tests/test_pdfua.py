@@ -32,7 +32,7 @@ def pdfs(site: Path, project) -> dict[str, Path]:
     found = {p.relative_to(downloads).as_posix(): p for p in sorted(downloads.rglob("*.pdf"))}
     expected = set(DOCUMENTS) | {f"posters/{s.slug}-{size}.pdf" for s in posters.poster_specs(project) for size in posters.SIZES}
     assert set(found) == expected, f"PDFs made but not expected: {sorted(set(found) - expected)}; missing: {sorted(expected - set(found))}"
-    assert len(found) == 24
+    assert len(found) == len(DOCUMENTS) + 2 * len(posters.poster_specs(project)) >= 24
     return found
 
 
