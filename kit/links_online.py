@@ -343,7 +343,7 @@ def project_addresses(root: Path) -> dict[str, list[str]]:
 
     p = Problems()
     urls: dict[str, list[str]] = defaultdict(list)
-    for link in load_links(root, p).values():
+    for link in load_links(root, p, https_only=False).values():
         if link.url:
             urls[link.url].append(link.id)
     try:

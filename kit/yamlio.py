@@ -13,7 +13,7 @@ from .errors import Problems
 
 class _Loader(yaml.SafeLoader):
     """Safe loader that keeps dates as text (we check them ourselves, with clear messages), keeps a
-    number written with a leading 0 or + as written (a phone number such as 01670536400 is not an
+    number written with a leading 0 or + as written (a phone number such as 01632960000 is not an
     octal number), and tolerates the tags MkDocs configs use (!ENV, !!python/name)."""
 
 

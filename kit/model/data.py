@@ -98,7 +98,7 @@ class UnreadableLinks(dict):
         return Link(key, "", "", None)
 
 
-def load_links(root: Path, p: Problems) -> dict[str, Link]:
+def load_links(root: Path, p: Problems, *, https_only: bool = True) -> dict[str, Link]:
     rel = "docs/data/links.yml"
     data, lines = _load_yaml_file(root, rel, p)
     links: dict[str, Link] = {}
@@ -118,7 +118,7 @@ def load_links(root: Path, p: Problems) -> dict[str, Link]:
         if url is None:
             p.add(rel, f"{where} field url", "is missing: give the full web address, starting with https://")
             url = ""
-        elif problem := fields.web_address_problem(url):
+        elif problem := fields.web_address_problem(url, https_only=https_only):
             p.add(rel, f"{where} field url", problem)
             url = ""
         title = entry.get("title")
