@@ -1,5 +1,7 @@
 # The two commands of the README: `make build` and `make test`. CI and people call the same targets.
 PY := .venv/bin/python
+# What builds the pages: mkdocs (MkDocs + Material) or zensical (its successor).
+ENGINE ?= mkdocs
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -13,8 +15,8 @@ export PYTHONDONTWRITEBYTECODE := 1
 	.venv/bin/pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	touch $@
 
-build: .venv/ready  ## Build everything (site, posters, PDFs) into site/
-	$(PY) scripts/build.py
+build: .venv/ready  ## Build everything (site, posters, PDFs) into site/ (make build ENGINE=zensical: pages by Zensical)
+	$(PY) scripts/build.py --engine $(ENGINE)
 
 # The checkers the tests run, pinned in package-lock.json: the Nu Html Checker (vnu-jar, needs Java).
 # Lighthouse, a dev dependency there, is installed only for bench-web.
@@ -32,8 +34,8 @@ test: .venv/ready node_modules/.ready  ## Run the tests (they build the real sit
 	WITH_BROWSER=1 bash scripts/system_deps.sh
 	$(PY) -m pytest
 
-serve: .venv/ready  ## Live preview while editing (no PDFs: fast)
-	.venv/bin/mkdocs serve
+serve: .venv/ready  ## Live preview while editing (no PDFs: fast); content problems show on the page (make serve ENGINE=zensical)
+	$(PY) scripts/serve.py --engine $(ENGINE)
 
 posters: .venv/ready  ## Only the posters, into site/downloads/posters (cached; e.g. make posters ARGS="--topic email --size a4 -v")
 	$(PY) scripts/posters.py $(ARGS)

@@ -245,7 +245,7 @@ def markdown_converter(extensions: Iterable[Any]) -> markdown.Markdown:
     configs: dict[str, Any] = {}
     for ext in extensions or ():
         name, conf = (next(iter(ext.items())) if isinstance(ext, dict) else (ext, None))
-        if str(name).startswith("pymdownx.snippets"):
+        if str(name).startswith(("pymdownx.snippets", "kit.")):  # kit's own extension fills pages: this text is filled
             continue
         names.append(str(name))
         if isinstance(conf, dict):

@@ -17,6 +17,7 @@ import hashlib
 import html
 import io
 import json
+import os
 import re
 import subprocess
 import sys
@@ -33,17 +34,19 @@ from bs4 import BeautifulSoup
 from conftest import ROOT, copy_project
 from kit.checks import load_project
 from kit.model import Project
-from kit.colour import contrast, rgb
+from kit.colour import contrast, darken_for_white_text, rgb
 from kit.build import pipeline as build_script
 from scripts.check_fork import last_line
 
+BRAND_COLOUR = "#f5a623"  # about 2:1 with white text
 FICTIONAL_BOARD: dict[str, Any] = {
     "name": "Wexcombe Safeguarding Children Partnership",
     "short_name": "WSCP",
     "logo": "assets/wexcombe-logo.svg",
     "logo_alt": "Wexcombe Safeguarding Children Partnership logo",
-    # Fails 4.5:1 with white text (about 2:1), so the build must pick a darker shade.
-    "colour": "#f5a623",
+    # The board's brand orange fails 4.5:1 with white text, so `make check` refuses it and suggests this
+    # darker shade (test_a_colour_that_fails_contrast_is_refused_with_a_darker_shade), which the board takes.
+    "colour": darken_for_white_text(BRAND_COLOUR),
     "site_url": "https://safeguarding.wexcombe.example/online-safety/",
     "contacts": [
         # 01632 960xxx: Ofcom's range for drama, never a real line.
@@ -81,6 +84,8 @@ def rebrand(root: Path, board: dict[str, Any] = FICTIONAL_BOARD, logo_svg: str =
     start, end = key.start_mark.line, last_line(value)  # 0-based first line, 1-based last line
     indent = " " * key.start_mark.column
     block = yaml.safe_dump({"board": board}, sort_keys=False, allow_unicode=True, width=1000)
+    # The values change; the anchors that give the engines the site address and the logo stay (mkdocs.yml).
+    block = block.replace("\n  logo: ", "\n  logo: &board_logo ", 1).replace("\n  site_url: ", "\n  site_url: &board_site_url ", 1)
     block = "".join(indent + line + "\n" for line in block.splitlines())
     config.write_text("".join(lines[:start]) + block + "".join(lines[end:]), encoding="utf-8")
     (root / "docs" / board["logo"]).write_text(logo_svg, encoding="utf-8")
@@ -398,15 +403,24 @@ def test_rebrand_changes_only_extra_board(fork: Fork, default: Project) -> None:
     assert not (fork.root / "docs" / default.board.logo).exists() or default.board.logo == b.logo
 
 
-def test_a_colour_that_fails_contrast_is_darkened_for_white_text(fork: Fork) -> None:
+def test_a_colour_that_fails_contrast_is_refused_with_a_darker_shade(tmp_path: Path) -> None:
+    root = copy_project(tmp_path / "project")
+    rebrand(root, {**FICTIONAL_BOARD, "colour": BRAND_COLOUR})
+    shade = darken_for_white_text(BRAND_COLOUR)
+    assert contrast(BRAND_COLOUR, "#ffffff") < 4.5 <= contrast(shade, "#ffffff")
+    result = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--check"], cwd=root, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(root)}, timeout=300)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert (f"mkdocs.yml: field extra.board.colour: '{BRAND_COLOUR}' is too light for the white text written on it"
+            in result.stderr and f'use "{shade}"' in result.stderr), result.stderr
+
+
+def test_the_site_paints_the_board_colour_behind_white_text(fork: Fork) -> None:
     b = fork.project.board
-    assert contrast(b.colour, "#ffffff") < 4.5, "the fictional colour is meant to fail, to exercise the darkening"
-    assert b.colour_accessible.lower() != b.colour.lower()
-    assert contrast(b.colour_accessible, "#ffffff") >= 4.5
-    # ... and the site uses the accessible shade, never the raw colour, behind its white text.
+    assert b.colour == FICTIONAL_BOARD["colour"] and contrast(b.colour, "#ffffff") >= 4.5
     page = (fork.site / "index.html").read_text(encoding="utf-8")
-    assert f"--md-primary-fg-color: {b.colour_accessible}" in page
-    assert b.colour.lower() not in page.lower()
+    assert f"--md-primary-fg-color: {b.colour}" in page
+    assert BRAND_COLOUR not in page.lower()
 
 
 def test_the_site_carries_the_fictional_board(fork: Fork) -> None:

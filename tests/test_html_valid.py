@@ -1,7 +1,7 @@
 """Every page of the built site is valid HTML: the W3C Nu Html Checker (npm vnu-jar, run with Debian's
 default-jre-headless; `make test` installs both) finds 0 errors. It runs once, over all the pages
 together, with one page of Material's markup as it comes beside them, which must fail: that proves
-the checker sees the faults hooks/valid_html.py repairs.
+the checker sees the faults kit/build/repair.py repairs.
 
     .venv/bin/python -m pytest tests/test_html_valid.py -q
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hooks.valid_html import valid
+from kit.build.repair import valid
 from tests.browser_support import ROOT, built_pages, source_pages
 
 VNU_JAR = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"

@@ -2,6 +2,7 @@
 
     python scripts/build.py            # build into site/
     python scripts/build.py --check    # only check the content and config, listing every problem
+    python scripts/build.py --engine zensical   # the same outputs, the pages built by Zensical
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from ..checks import load_project
 from ..errors import ContentError
-from .engines import BuildFailed
+from .engines import ENGINES, BuildFailed
 from .pipeline import build, print_review_warnings
 
 def main(argv: list[str] | None = None, root: Path | None = None) -> int:
@@ -21,6 +22,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="only check the content and config")
     parser.add_argument("--root", type=Path, default=root or Path.cwd(), help="project folder (default: this repository)")
     parser.add_argument("--site-dir", type=Path, default=None, help="output folder (default: ROOT/site)")
+    parser.add_argument("--engine", choices=ENGINES, default=os.environ.get("ENGINE") or "mkdocs",
+                        help="what builds the pages: MkDocs + Material (default) or Zensical")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     try:
@@ -28,7 +31,7 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
             print_review_warnings(load_project(root))
             print("The content and config are correct.")
             return 0
-        build(root, (args.site_dir or root / "site").resolve())
+        build(root, (args.site_dir or root / "site").resolve(), args.engine)
     except ContentError as e:
         print(e.report(), file=sys.stderr)
         print("Nothing was published: fix the problems above and build again.", file=sys.stderr)

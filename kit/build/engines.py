@@ -1,11 +1,17 @@
-"""Running the site engine (MkDocs + Material) and turning what it prints into the editor's terms."""
+"""The two engines that can build the site's pages from the same docs/ and mkdocs.yml: MkDocs +
+Material (the default) and Zensical, Material's successor (Material reaches end of life on 5 May
+2027). Both fill the pages through kit.build.extension; the pipeline around them is the same."""
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+ENGINES = ("mkdocs", "zensical")
 
 
 class BuildFailed(Exception):
@@ -49,21 +55,79 @@ def editor_messages(output: str, root: Path | None = None) -> list[str]:
 
 
 
-def build_site(root: Path, out: Path) -> None:
+def engine_env(root: Path) -> dict[str, str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
-    # The engine loads the kit of the project it builds (its hook and Markdown extension), not
+    # The engine loads the kit of the project it builds (its Markdown extension, the MkDocs hook), not
     # another checkout's: the same code as this process when building a copy of the project.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")]))
-    # Not --quiet: with it MkDocs drops its warnings before --strict can count them, so a broken
-    # link would pass. Its output is captured and shown as editor_messages instead.
-    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
-           "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(out)]
-    run = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
+    return env
+
+
+def _report(run: subprocess.CompletedProcess[str], root: Path, what: str) -> None:
     if os.environ.get("SG_DEBUG"):
         print(run.stdout + run.stderr, file=sys.stderr)
     else:
         for message in editor_messages(run.stdout + "\n" + run.stderr, root):
             print(f"  - {message}", file=sys.stderr)
     if run.returncode != 0:
-        raise BuildFailed("the site did not build (see the messages above)")
+        raise BuildFailed(f"the site did not build with {what} (see the messages above)")
 
+
+def _mkdocs(root: Path, out: Path) -> None:
+    # Not --quiet: with it MkDocs drops its warnings before --strict can count them, so a broken
+    # link would pass. Its output is captured and shown as editor_messages instead.
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
+           "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(out)]
+    _report(subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True), root, "MkDocs")
+
+
+def _zensical(root: Path, out: Path) -> None:
+    """Zensical reads mkdocs.yml but takes no output folder on its command line, and only one inside
+    the project: a copy of the config beside it (paths in it are relative to it) names a temporary
+    one; both are removed afterwards. --clean: its page cache is keyed on the Markdown source alone,
+    and kit fills pages from other files too, so a cached page could be stale."""
+    with tempfile.TemporaryDirectory(dir=root, prefix=".zensical-") as tmp:
+        config = root / f"{Path(tmp).name}.yml"
+        built = Path(tmp) / "site"
+        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
+        config.write_text(f"{text}\n# added for this build only (kit/build/engines.py)\nsite_dir: {built.relative_to(root)}\n",
+                          encoding="utf-8")
+        try:
+            cmd = [sys.executable, "-m", "zensical", "build", "--strict", "--clean", "--config-file", str(config)]
+            run = subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True)
+        finally:
+            config.unlink()
+        _report(run, root, "Zensical")
+        if not (built / "index.html").is_file():
+            raise BuildFailed(f"Zensical wrote no site:\n{(run.stdout + run.stderr)[-2000:]}")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(built), str(out))
+
+
+def build_site(root: Path, out: Path, engine: str = "mkdocs") -> None:
+    """Build the site's pages from `root` into `out` with `engine` (one of ENGINES)."""
+    if engine not in ENGINES:
+        raise BuildFailed(f"unknown engine '{engine}': choose {' or '.join(ENGINES)}")
+    (_zensical if engine == "zensical" else _mkdocs)(root, out)
+
+
+def serve(root: Path, engine: str = "mkdocs", address: str = "127.0.0.1:8000") -> int:
+    """Live preview while editing. A content problem is shown on the page being edited, with the
+    file and line (SG_SERVE=1 tells kit.build.extension), as well as in the terminal."""
+    env = {**engine_env(root), "SG_SERVE": "1"}
+    if engine == "zensical":
+        config = root / ".zensical-serve.yml"  # beside mkdocs.yml: its paths are relative to it
+        config.write_text((root / "mkdocs.yml").read_text(encoding="utf-8")
+                          + "\n# added for `make serve` only (kit/build/engines.py)\nsite_dir: .zensical-serve\n", encoding="utf-8")
+        cmd = [sys.executable, "-m", "zensical", "serve", "--config-file", str(config), "--dev-addr", address]
+    else:
+        config = None
+        cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(root / "mkdocs.yml"), "--dev-addr", address]
+    try:
+        return subprocess.run(cmd, cwd=root, env=env).returncode
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        if config is not None:
+            config.unlink(missing_ok=True)
+            shutil.rmtree(root / ".zensical-serve", ignore_errors=True)

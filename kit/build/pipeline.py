@@ -17,6 +17,7 @@ from .csp import protect_site
 from .documents import DocumentsFailed, build_documents
 from .engines import BuildFailed, build_site
 from .offline import folder_name, make_offline_zip
+from .repair import repair_site
 
 
 def print_review_warnings(project: Project) -> None:
@@ -32,7 +33,7 @@ def print_review_warnings(project: Project) -> None:
 
 
 
-def build(root: Path, site: Path) -> Project:
+def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
     """Check the content, build every output into a temporary folder, then swap it in for `site`."""
     project = load_project(root)  # raises ContentError listing every problem, before anything is written
     # Reproducible: every step (MkDocs' sitemap, PDF and zip dates) takes its dates from the last commit.
@@ -43,7 +44,8 @@ def build(root: Path, site: Path) -> Project:
         new = Path(tmp) / "site"
         # STEP: before the site (outputs the site's pages describe, e.g. poster thumbnails and sizes)
         poster_kit.build_posters(project, Path(tmp) / "posters")  # PDFs, thumbnails and zip; sizes for the Posters page
-        build_site(root, new)
+        build_site(root, new, engine)
+        repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
         # STEP: after the site, into new / "downloads" (posters, documents; run in parallel where possible)
         poster_kit.publish(Path(tmp) / "posters", new / "downloads")
         try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)

@@ -52,6 +52,8 @@ def page_anchors(project: Project, rel: str) -> set[str]:
     names, configs = ["toc", "tables", "fenced_code"], {}  # MkDocs always adds these three
     for item in _raw_config(project).get("markdown_extensions") or []:
         name, cfg = next(iter(item.items())) if isinstance(item, dict) and item else (item, None)
+        if isinstance(name, str) and name.startswith("kit."):
+            continue  # kit's own extension (kit.build.extension) fills pages: the text here is already filled
         if isinstance(name, str) and name not in names:
             names.append(name)
         if isinstance(name, str) and isinstance(cfg, dict):

@@ -29,7 +29,7 @@ class Board:
     logo: str  # path under docs/
     logo_alt: str
     colour: str  # as configured
-    colour_accessible: str  # the same colour, darkened if needed so white text on it meets 4.5:1
+    colour_accessible: str  # the colour, checked: white text on it meets 4.5:1 (kept as a name for the templates)
     site_url: str  # ends with "/"
     contacts: tuple[Contact, ...]
 
@@ -103,8 +103,14 @@ def load_config(root: Path, file: str = "mkdocs.yml") -> SiteConfig:
                   "(without the quotes, the # starts a comment)")
         elif not colour.is_hex(hexc):
             p.add(file, "field extra.board.colour", f"'{hexc}' is not a colour: write it as a hex code in quotes, like \"#1f4e79\"")
+        elif (ratio := colour.contrast(hexc, "#ffffff")) < colour.AA_TEXT:
+            # Refused, not darkened behind the editor's back: the colour the board sees in its settings is the
+            # one every engine, poster and document paints (the site's templates read extra.board.colour).
+            p.add(file, "field extra.board.colour", f"'{hexc}' is too light for the white text written on it (contrast "
+                  f"{ratio:.1f}:1; WCAG AA needs {colour.AA_TEXT}:1): use \"{colour.darken_for_white_text(hexc)}\", "
+                  "the same colour darker, or another colour")
         else:
-            accessible = colour.darken_for_white_text(hexc)
+            accessible = hexc
     site_url = _text(p, file, b, "site_url", "extra.board.site_url") if "site_url" in b else ""
     if site_url and (problem := fields.web_address_problem(site_url)):
         p.add(file, "field extra.board.site_url", problem)

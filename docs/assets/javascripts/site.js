@@ -169,3 +169,34 @@
   }
   window.addEventListener("resize", markScrollable);
 })();
+
+// A page ages after it is built: a copy read after its next review date (a shared drive, the
+// offline zip, a browser's cache) says so, as the build's own notice does for a page already
+// overdue when it was built. The date is in the page (kit.build.extension); without JavaScript the
+// build-time notice is the fallback. (The pattern of GOV.UK's tech-docs page-expiry.js.)
+(function () {
+  "use strict";
+  function showOverdue() {
+    var review = document.querySelector(".sg-review[data-sg-next-review]");
+    if (!review || document.querySelector(".sg-overdue")) return;
+    var due = review.getAttribute("data-sg-next-review");  // YYYY-MM-DD
+    var now = new Date();
+    var today = now.getFullYear() + "-" + String(now.getMonth() + 1).padStart(2, "0") + "-" + String(now.getDate()).padStart(2, "0");
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(due) || today <= due) return;
+    var shown = review.querySelectorAll("time")[1];
+    var note = document.createElement("div");
+    note.className = "admonition warning sg-overdue";
+    note.setAttribute("role", "note");
+    note.innerHTML = '<p class="admonition-title">Overdue for review</p><p></p>';
+    note.lastChild.textContent = "This page was due for review on " + (shown ? shown.textContent : due) +
+      ". Check it against current policy and law before relying on it.";
+    var article = review.closest("article") || review.parentNode;
+    var heading = article.querySelector("h1");
+    article.insertBefore(note, heading ? heading.nextSibling : article.firstChild);
+  }
+  if (window.document$ && typeof window.document$.subscribe === "function") {
+    window.document$.subscribe(showOverdue);
+  } else {
+    document.addEventListener("DOMContentLoaded", showOverdue);
+  }
+})();

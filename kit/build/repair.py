@@ -1,5 +1,5 @@
-"""MkDocs hook: two faults in Material 9.8's markup that make every page invalid HTML (the Nu Html
-Checker in tests/test_html_valid.py), repaired in the written page.
+"""Two faults in Material 9.8's markup that make every page invalid HTML (the Nu Html Checker in
+tests/test_html_valid.py), repaired in the built pages, whichever engine wrote them.
 
 - `tabindex=""` on the navigation's section labels (partials/nav-item.html sets tabindex only for
   labels that are not sections, and writes the attribute empty for the others); an empty tabindex
@@ -8,13 +8,14 @@ Checker in tests/test_html_valid.py), repaired in the written page.
   a checkbox. Material uses it so that a browser does not bring a toggle back checked (the drawer or
   the search open) on back/forward; docs/assets/javascripts/site.js unchecks them on `pageshow`.
 
-A build step rather than copies of partials/nav-item.html and base.html, which would have to follow
-every Material release; the checker fails the tests if Material's markup changes under it.
+A build step (after the engine, before the Content Security Policy) rather than copies of
+partials/nav-item.html and base.html, which would have to follow every Material release; the
+checker fails the tests if Material's markup changes under it.
 """
 from __future__ import annotations
 
 import re
-from typing import Any
+from pathlib import Path
 
 _TAG = re.compile(r"<(?:label|input)\b[^>]*>")
 
@@ -32,9 +33,10 @@ def valid(html: str) -> str:
     return _TAG.sub(_repair, html)
 
 
-def on_post_page(output: str, page: Any, config: Any) -> str:
-    return valid(output)
-
-
-def on_post_template(output: str, template_name: str, config: Any) -> str:
-    return valid(output) if template_name.endswith(".html") else output
+def repair_site(site: Path) -> None:
+    """Repair every HTML page under `site` in place."""
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        fixed = valid(text)
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")

@@ -1,0 +1,139 @@
+"""The one Python-Markdown extension that fills the site's pages, under either engine.
+
+    markdown_extensions:
+      - kit.build.extension
+
+MkDocs + Material and Zensical both run Python-Markdown extensions (Zensical runs no MkDocs hooks).
+For each page it replaces the engine's Markdown with what kit publishes: the page filled in by the
+sandboxed fill (a topic page laid out from its parts), its review dates, and the reference
+definitions of docs/data/links.yml. The page is known from Zensical's rendering context, or, under
+MkDocs, from the one-line hook in hooks/content.py.
+
+The project is read once per process and again when a source file changes (`serve`). A content
+problem stops the build; while serving (SG_SERVE=1) it is shown on the page instead, with the file
+and line, so the editor sees it in the browser.
+"""
+from __future__ import annotations
+
+import html
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from markdown import Extension, Markdown
+from markdown.preprocessors import Preprocessor
+
+from ..checks import load_project
+from ..dates import long_date, today
+from ..errors import ContentError
+from ..model import Project
+from ..model.data import link_definitions
+from ..model.reviews import OVERDUE, status
+from ..site.layout import site_markdown
+
+_current_page: str | None = None  # set by the MkDocs hook before each page
+_cache: dict[str, tuple[tuple[Any, ...], Project | ContentError]] = {}
+
+
+def set_current_page(path: str) -> None:
+    global _current_page
+    _current_page = path
+
+
+def _page_path(md: Markdown) -> str | None:
+    try:
+        from zensical.extensions.context import ContextPreprocessor
+    except ImportError:  # not under Zensical
+        return _current_page
+    context = ContextPreprocessor.from_markdown(md)
+    return context.page.path if context is not None else _current_page
+
+
+def _signature(root: Path) -> tuple[Any, ...]:
+    """What the project is read from, by name, size and time: a change while serving reloads it."""
+    files = [root / "mkdocs.yml", *sorted((root / "docs").rglob("*.md")), *sorted((root / "docs" / "data").glob("*.yml"))]
+    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file())
+
+
+def project_for(root: Path) -> Project:
+    """The checked, filled project (kit.checks: the same checks as `make check`)."""
+    key = str(root)
+    sig = _signature(root)
+    cached = _cache.get(key)
+    if cached is None or cached[0] != sig:
+        try:
+            result: Project | ContentError = load_project(root)
+        except ContentError as e:
+            result = e
+        _cache[key] = (sig, result)
+    result = _cache[key][1]
+    if isinstance(result, ContentError):
+        raise result
+    return result
+
+
+def review_markdown(project: Project, rel: str) -> tuple[str, str]:
+    """The page's review notices: (before the content, after it). The date of the next review is
+    also in a data- attribute, so a copy opened after that date says so in the browser (site.js)."""
+    page = project.pages.get(rel)
+    if page is None or page.next_review is None:
+        return "", ""
+    last, nxt = page.last_reviewed, page.next_review
+    overdue = ('<div class="admonition warning sg-overdue" role="note">\n'
+               '<p class="admonition-title">Overdue for review</p>\n'
+               f"<p>This page was due for review on {long_date(nxt)}. Check it against current policy and law "
+               "before relying on it.</p>\n</div>\n\n") if status(nxt, today()) == OVERDUE else ""
+    soon = " (due soon)" if status(nxt, today()) == "due soon" else ""
+    after = (f'<p class="sg-review" data-sg-next-review="{nxt.isoformat()}">\n'
+             f'Page last reviewed <time datetime="{last.isoformat() if last else ""}">{long_date(last)}</time>.\n'
+             f'Next review due <time datetime="{nxt.isoformat()}">{long_date(nxt)}</time>{soon}.\n</p>\n')
+    return overdue, after
+
+
+def page_markdown(project: Project, rel: str) -> str:
+    before, after = review_markdown(project, rel)
+    return f"{before}{site_markdown(project, rel)}\n\n{after}\n{link_definitions(project.links)}\n"
+
+
+def problems_markdown(error: ContentError) -> str:
+    items = "\n".join(f"<li>{html.escape(str(p))}</li>" for p in error.problems)
+    n = len(error.problems)
+    return ('<div class="admonition danger sg-problems" role="alert">\n<p class="admonition-title">'
+            f"The pages cannot be shown until {'this problem is' if n == 1 else f'these {n} problems are'} fixed</p>\n"
+            f"<ul>\n{items}\n</ul>\n<p>Fix the file and save it: this page reloads by itself.</p>\n</div>\n")
+
+
+class FillPages(Preprocessor):
+    def __init__(self, md: Markdown, root: str):
+        super().__init__(md)
+        self.root = Path(root or os.getcwd()).resolve()
+
+    def run(self, lines: list[str]) -> list[str]:
+        rel = _page_path(self.md)
+        if rel is None:
+            return lines
+        try:
+            project = project_for(self.root)
+        except ContentError as e:
+            if os.environ.get("SG_SERVE") != "1":
+                raise
+            print(e.report(), file=sys.stderr)
+            return problems_markdown(e).splitlines()
+        if rel not in project.pages:
+            return lines
+        return page_markdown(project, rel).splitlines()
+
+
+class FillExtension(Extension):
+    def __init__(self, **kwargs: Any):
+        self.config = {"root": ["", "the project folder (default: the folder the engine runs in)"]}
+        super().__init__(**kwargs)
+
+    def extendMarkdown(self, md: Markdown) -> None:  # noqa: N802 - Python-Markdown's name
+        # Before pymdownx.snippets (32), which then includes the fragments the layout asks for.
+        md.preprocessors.register(FillPages(md, self.getConfig("root")), "kit_fill_pages", 40)
+
+
+def makeExtension(**kwargs: Any) -> FillExtension:  # noqa: N802 - Python-Markdown's name
+    return FillExtension(**kwargs)
