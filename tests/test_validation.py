@@ -158,6 +158,8 @@ CASES: dict[str, tuple[list[tuple[str, str | None, str]], list[str]]] = {
                                     [f"{ABOUT}: line ", "the address '//partner.example.org/page' leaves out https"]),
     "front-matter-uses-braces": ([(ABOUT, 'title: "About this guidance"', 'title: "About {{ board.name }}"')],
                                  [f"{ABOUT}: line 2 (field title): cannot use {{{{ … }}}}"]),
+    "site-url-not-the-boards": ([("mkdocs.yml", "site_url: *board_site_url", "site_url: https://www.example.org/")],
+                                ["mkdocs.yml: field site_url: must be the board's own (https://", "write it as *board_site_url"]),
     "changes-unknown-page": ([("docs/data/changes.yml", "pages: [legal-consequences.md]", "pages: [legal.md]")],
                              ["docs/data/changes.yml: line ", "(field pages): 'legal.md' is not a page"]),
 }

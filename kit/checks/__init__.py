@@ -2,6 +2,8 @@
 model's own checks, the filling of every page, links between pages, and the HTML allow-list."""
 from __future__ import annotations
 
+import dataclasses
+import re
 from pathlib import Path
 
 from ..errors import ContentError, Problems
@@ -10,12 +12,16 @@ from ..site.filled import fill_project
 from .html_check import check_project as check_html
 from .internal import check_internal_links
 
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+
 
 def check(project: Project, p: Problems) -> Project:
     """The filled project (or, without readable settings, the project as written), with every
     problem added to `p`."""
     if project.config is not None:
         project = fill_project(project, p)
+    else:  # the pages cannot be filled without the settings: check the rest of their text
+        project = dataclasses.replace(project, rendered={rel: JINJA.sub("", text) for rel, text in project.rendered.items()})
     check_internal_links(project, p)
     check_html(project, p)  # HTML, links and images editor text may not publish
     return project

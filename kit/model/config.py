@@ -147,6 +147,13 @@ def load_config(root: Path, file: str = "mkdocs.yml") -> SiteConfig:
         p.add(file, "field extra.origin.credit", "is missing: credit the original authors of the guidance here")
     if not origin.licence:
         p.add(file, "field extra.origin.licence", "is missing: state the licence of the guidance text and the code")
+    theme = raw.get("theme") if isinstance(raw.get("theme"), dict) else {}
+    for field_name, value, should in (("site_url", raw.get("site_url"), b.get("site_url")), ("theme.logo", theme.get("logo"), logo),
+                                      ("theme.favicon", theme.get("favicon"), logo)):
+        if should and str(value or "").rstrip("/") != str(should).rstrip("/"):
+            alias = "*board_site_url" if field_name == "site_url" else "*board_logo"
+            p.add(file, f"field {field_name}", f"must be the board's own ({should}): write it as {alias}, so that it "
+                  "follows extra.board (the engines read it from here)")
     p.raise_if_any()
     board = Board(
         name=name, short_name=short, logo=logo, logo_alt=str(b.get("logo_alt") or f"{name} logo"),
