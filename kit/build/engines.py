@@ -81,23 +81,29 @@ def _mkdocs(root: Path, out: Path) -> None:
     _report(subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True), root, "MkDocs")
 
 
+def _zensical_config(folder: Path, root: Path, site_dir: str) -> Path:
+    """mkdocs.yml for Zensical in `folder`, naming `site_dir` (Zensical takes no output folder on its
+    command line, and only one inside the folder its config is in)."""
+    config = folder / "mkdocs.yml" if folder != root else root / ".zensical-serve.yml"
+    config.write_text((root / "mkdocs.yml").read_text(encoding="utf-8")
+                      + f"\n# added for this run only (kit/build/engines.py)\nsite_dir: {site_dir}\n", encoding="utf-8")
+    return config
+
+
 def _zensical(root: Path, out: Path) -> None:
-    """Zensical reads mkdocs.yml but takes no output folder on its command line, and only one inside
-    the project: a copy of the config beside it (paths in it are relative to it) names a temporary
-    one; both are removed afterwards. --clean: its page cache is keyed on the Markdown source alone,
-    and kit fills pages from other files too, so a cached page could be stale."""
+    """Zensical builds a copy of docs/ and overrides/ in a folder of its own: it keeps its page cache
+    in its project's .cache/, keyed on the Markdown alone (kit fills pages from other files too), and
+    its --clean would empty root/.cache, where the kit keeps its own caches. A new folder each build
+    gives it no cache to trust. The pages are still filled from `root` (the extension runs there)."""
     with tempfile.TemporaryDirectory(dir=root, prefix=".zensical-") as tmp:
-        config = root / f"{Path(tmp).name}.yml"
-        built = Path(tmp) / "site"
-        text = (root / "mkdocs.yml").read_text(encoding="utf-8")
-        config.write_text(f"{text}\n# added for this build only (kit/build/engines.py)\nsite_dir: {built.relative_to(root)}\n",
-                          encoding="utf-8")
-        try:
-            cmd = [sys.executable, "-m", "zensical", "build", "--strict", "--clean", "--config-file", str(config)]
-            run = subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True)
-        finally:
-            config.unlink()
+        folder = Path(tmp)
+        for name in ("docs", "overrides"):
+            shutil.copytree(root / name, folder / name)
+        config = _zensical_config(folder, root, "site")
+        cmd = [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(config)]
+        run = subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True)
         _report(run, root, "Zensical")
+        built = folder / "site"
         if not (built / "index.html").is_file():
             raise BuildFailed(f"Zensical wrote no site:\n{(run.stdout + run.stderr)[-2000:]}")
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -115,13 +121,11 @@ def serve(root: Path, engine: str = "mkdocs", address: str = "127.0.0.1:8000") -
     """Live preview while editing. A content problem is shown on the page being edited, with the
     file and line (SG_SERVE=1 tells kit.build.extension), as well as in the terminal."""
     env = {**engine_env(root), "SG_SERVE": "1"}
-    if engine == "zensical":
-        config = root / ".zensical-serve.yml"  # beside mkdocs.yml: its paths are relative to it
-        config.write_text((root / "mkdocs.yml").read_text(encoding="utf-8")
-                          + "\n# added for `make serve` only (kit/build/engines.py)\nsite_dir: .zensical-serve\n", encoding="utf-8")
+    config = None
+    if engine == "zensical":  # the real docs/ (edits show at once); its cache is only for the preview
+        config = _zensical_config(root, root, ".zensical-serve")
         cmd = [sys.executable, "-m", "zensical", "serve", "--config-file", str(config), "--dev-addr", address]
     else:
-        config = None
         cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(root / "mkdocs.yml"), "--dev-addr", address]
     try:
         return subprocess.run(cmd, cwd=root, env=env).returncode
