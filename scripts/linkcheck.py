@@ -20,8 +20,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 from kit.errors import ContentError
-from kit.links_offline import check_site
-from kit.links_online import Settings, check_urls, project_addresses, write_report
+from kit.links.checker import check_site
+from kit.links.online import Settings, check_urls, project_addresses, write_report
 
 
 def offline(root: Path, site: Path) -> int:

@@ -2,7 +2,7 @@
 
 The cases edit a throwaway copy of the project and run `scripts/build.py --check` as `make check`
 does: exit 1, the file and line (or field), plain words, nothing built. The unit tests call
-kit/html_policy.py directly. The real content must pass (no false positives).
+kit/html_policy.py and kit/markup_checks.py directly. The real content must pass (no false positives).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from kit import html_policy
+from kit import html_policy, markup_checks
 from test_validation import append, assert_fails_clearly, edit, run
 
 ABOUT = "docs/about.md"
@@ -198,12 +198,12 @@ def test_the_real_content_passes() -> None:
 
 # ---- the module itself ----------------------------------------------------------------------
 
-MD = html_policy.markdown_converter(["admonition", "attr_list", "md_in_html", "tables", "toc"])
+MD = markup_checks.markdown_converter(["admonition", "attr_list", "md_in_html", "tables", "toc"])
 DOCS = ROOT / "docs"
 
 
 def messages(text: str, page_dir: str = "") -> list[tuple[int | None, str]]:
-    return html_policy.check_markdown(text, MD, page_dir, DOCS)
+    return markup_checks.check_markdown(text, MD, page_dir, DOCS)
 
 
 @pytest.mark.parametrize("text", [
@@ -254,16 +254,16 @@ def test_allow_list_starts_from_nh3() -> None:
 
     assert set(nh3.ALLOWED_TAGS) <= html_policy.ALLOWED_TAGS
     assert not {"script", "style", "iframe", "object", "embed", "form", "meta", "link", "base"} & set(nh3.ALLOWED_TAGS)
-    assert html_policy.plain_text_problem("Email & phones < 3") is None
-    assert "contains HTML (<b>)" in (html_policy.plain_text_problem("<b>Email</b>") or "")
+    assert markup_checks.plain_text_problem("Email & phones < 3") is None
+    assert "contains HTML (<b>)" in (markup_checks.plain_text_problem("<b>Email</b>") or "")
 
 
-# ---- the link check over the built site (kit/links_offline.py) ------------------------------
+# ---- the link check over the built site (kit/links/) ---------------------------------------
 
 def test_the_built_sites_link_check_refuses_scripts_in_a_pages_content(site: Path, tmp_path: Path) -> None:
     import shutil
 
-    from kit.links_offline import check_site
+    from kit.links.checker import check_site
 
     real = [str(p) for p in check_site(ROOT, site).errors if "in the page's content" in p.why]
     assert real == [], real  # Material's own inline scripts are outside <article>: not the content's

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from kit.links_online import BROKEN, MOVED, OK, REFUSED, Settings, check_urls, project_addresses
+from kit.links.online import BROKEN, MOVED, OK, REFUSED, Settings, check_urls, project_addresses
 from scripts import linkcheck
 
 SLOW_SECONDS = 3.0
@@ -278,7 +278,7 @@ def test_the_real_external_addresses_work(tmp_path):
     """Every address in docs/data/links.yml on the real web (run with `pytest -m external`)."""
     report = ROOT / ".cache" / "linkcheck-report.md"
     run = check_urls(project_addresses(ROOT), Settings(), ROOT / ".cache" / "linkcheck.json")
-    from kit.links_online import write_report
+    from kit.links.online_report import write_report
 
     write_report(run, report, report.with_suffix(".json"))
     assert not run.broken, "broken addresses (see .cache/linkcheck-report.md):\n" + "\n".join(

@@ -17,7 +17,9 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from conftest import ROOT, copy_project
 from kit.model import Project
-from kit.links_offline import RETIRED_DOMAINS, LinkProblem, Report, bare, check_site, host_of
+from kit.links.checker import check_site
+from kit.links.report import LinkProblem, Report
+from kit.links.rules import RETIRED_DOMAINS, bare, host_of
 from kit.build import pipeline as build_script
 from kit.build import engines
 from scripts import linkcheck
@@ -350,9 +352,9 @@ def test_no_site_is_an_error_not_a_pass(tmp_path: Path):
 
 
 def test_retired_addresses_in_the_formerly_lists_are_treated_as_retired(project: Project):
-    from kit.links_offline import _Rules
+    from kit.links.rules import Rules
 
-    rules = _Rules(ROOT)
+    rules = Rules(ROOT)
     for link in project.links.values():
         for old in link.formerly:
             assert rules.retired(old if "//" in old else "https://" + old), old

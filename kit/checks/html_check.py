@@ -13,7 +13,8 @@ import markdown
 
 from .. import yamlio
 from ..model.data import link_definitions
-from ..html_policy import check_markdown, check_svg, markdown_converter, plain_text_problem, url_problem
+from ..html_policy import url_problem
+from ..markup_checks import check_markdown, check_svg, markdown_converter, plain_text_problem
 
 UNKNOWN_CONFIG_EXTENSIONS = ("attr_list", "md_in_html")  # mkdocs.yml unreadable: the ones that let text make HTML
 PLAIN_FRONT_MATTER = ("title", "description", "headline", "qualifier", "second_headline", "source_note")

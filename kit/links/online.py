@@ -15,25 +15,26 @@ Verdicts:
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
-import json
-import os
 import time
 from collections import defaultdict
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-OK, MOVED, REFUSED, BROKEN = "ok", "moved", "refused", "broken"
-WARNINGS = (MOVED, REFUSED)
+from ..errors import ContentError, Problems
+from ..model.config import load_config
+from ..model.data import load_links
+from .online_report import BROKEN, MOVED, OK, REFUSED, Result, Run, utc_now, load_cache, save_cache, write_report
+
+__all__ = ["BROKEN", "MOVED", "OK", "REFUSED", "Result", "Run", "Settings", "check_urls", "project_addresses", "write_report"]
+
 PERMANENT = {301, 308}
 REDIRECTS = {301, 302, 303, 307, 308}
 RETRY_STATUS = {429, 500, 502, 503, 504}
 REFUSED_STATUS = {401, 403, 429}
-CACHE_VERSION = 1
 
 
 @dataclass
@@ -51,50 +52,12 @@ class Settings:
                        "about once a week; one request per page)")
 
 
-@dataclass
-class Result:
-    url: str
-    verdict: str  # ok, moved, refused, broken
-    status: int | None  # the last HTTP status, or None when there was no answer
-    final_url: str  # where the redirects ended
-    message: str  # in words, for the report
-    checked_at: str  # ISO 8601, UTC
-    redirects: list[tuple[int, str]] = field(default_factory=list)  # (status, to) for each hop
-    method: str = "HEAD"  # the method that gave the answer
-    attempts: int = 1
-    seconds: float = 0.0
-    cached: bool = False
-    labels: list[str] = field(default_factory=list)  # where the address comes from (link ids)
-
-    @property
-    def age(self) -> float:
-        """Seconds since the check was made."""
-        return (dt.datetime.now(dt.timezone.utc) - dt.datetime.fromisoformat(self.checked_at)).total_seconds()
-
-    def to_json(self) -> dict:
-        d = asdict(self)
-        d["redirects"] = [list(r) for r in self.redirects]
-        d["age_seconds"] = round(self.age, 1)
-        return d
-
-    @classmethod
-    def from_json(cls, d: dict) -> Result:
-        keys = set(cls.__dataclass_fields__)
-        r = cls(**{k: v for k, v in d.items() if k in keys})
-        r.redirects = [(int(s), str(u)) for s, u in r.redirects]
-        return r
-
-
 class _Loop(Exception):
     pass
 
 
 class _TooMany(Exception):
     pass
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
 def _host(url: str) -> str:
@@ -182,7 +145,7 @@ class Checker:
             pause = min(self.s.backoff * 2 ** (attempts - 1), self.s.max_backoff)
             pause = min(max(pause, _retry_after(response) or 0), self.s.max_backoff)
             await asyncio.sleep(pause)
-        result = Result(url=url, verdict=BROKEN, status=None, final_url=final, message=error, checked_at=_now(),
+        result = Result(url=url, verdict=BROKEN, status=None, final_url=final, message=error, checked_at=utc_now(),
                         redirects=hops, method=method, attempts=attempts, seconds=round(time.perf_counter() - start, 3))
         if response is None:
             return result
@@ -220,48 +183,6 @@ class Checker:
             return list(await asyncio.gather(*(self.check_one(client, u) for u in urls)))
 
 
-def load_cache(path: Path | None) -> dict[str, Result]:
-    if path is None or not path.is_file():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != CACHE_VERSION:
-            return {}
-        return {u: Result.from_json(r) for u, r in data.get("results", {}).items()}
-    except (ValueError, TypeError, KeyError, AttributeError):
-        return {}  # a damaged cache is only a slower run
-
-
-def save_cache(path: Path, results: list[Result]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = {"version": CACHE_VERSION, "results": {r.url: {k: v for k, v in r.to_json().items() if k not in ("cached", "age_seconds")}
-                                                  for r in results}}
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-
-
-@dataclass
-class Run:
-    results: list[Result]
-    seconds: float
-    checked_at: str
-
-    @property
-    def broken(self) -> list[Result]:
-        return [r for r in self.results if r.verdict == BROKEN]
-
-    @property
-    def warnings(self) -> list[Result]:
-        return [r for r in self.results if r.verdict in WARNINGS]
-
-    def summary(self) -> str:
-        cached = sum(r.cached for r in self.results)
-        return (f"Checked {len(self.results)} addresses in {self.seconds:.1f} s ({cached} from the cache): "
-                f"{len(self.broken)} broken, {len(self.warnings)} warning{'s' if len(self.warnings) != 1 else ''}, "
-                f"{len(self.results) - len(self.broken) - len(self.warnings)} ok.")
-
-
 def check_urls(urls: dict[str, list[str]] | Iterable[str], settings: Settings | None = None,
                cache: Path | None = None) -> Run:
     """Check each address (a dict maps each to its labels, e.g. link ids); reuse fresh cached
@@ -287,60 +208,11 @@ def check_urls(urls: dict[str, list[str]] | Iterable[str], settings: Settings | 
         r.labels = list(labels[r.url])
     if cache is not None:
         save_cache(cache, ordered)
-    return Run(ordered, time.perf_counter() - start, _now())
-
-
-def _age(seconds: float) -> str:
-    if seconds < 90:
-        return "just now"
-    if seconds < 5400:
-        return f"{seconds / 60:.0f} min ago"
-    if seconds < 48 * 3600:
-        return f"{seconds / 3600:.0f} h ago"
-    return f"{seconds / 86400:.0f} days ago"
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
-
-
-def write_report(run: Run, markdown: Path, json_path: Path | None = None) -> None:
-    """A readable Markdown report and the same results as JSON."""
-    markdown.parent.mkdir(parents=True, exist_ok=True)
-    out = ["# Link check report", "", f"Run at {run.checked_at} (UTC). {run.summary()}", ""]
-    sections = (
-        (BROKEN, "Broken: fix these", "Find the new address, put it in `docs/data/links.yml` (keep the old one under `formerly`)."),
-        (MOVED, "Moved permanently: update these", "The address still works but redirects for good: use the new address."),
-        (REFUSED, "Refused the checker: check these by hand", "The server would not answer an automatic check."),
-        (OK, "Working", ""),
-    )
-    for verdict, title, advice in sections:
-        rows = [r for r in run.results if r.verdict == verdict]
-        if not rows:
-            continue
-        out += [f"## {title} ({len(rows)})", ""]
-        if advice:
-            out += [advice, ""]
-        out += ["| Link | Address | Status | Final address | What happened | Checked at |", "|---|---|---|---|---|---|"]
-        for r in rows:
-            when = f"{r.checked_at} ({_age(r.age)}{', cached' if r.cached else ''})"
-            final = r.final_url if r.final_url != r.url else "same"
-            out.append(f"| {_cell(', '.join(r.labels))} | {_cell(r.url)} | {r.status or '–'} | {_cell(final)} | {_cell(r.message)} | {when} |")
-        out.append("")
-    markdown.write_text("\n".join(out), encoding="utf-8")
-    if json_path is not None:
-        data = {"checked_at": run.checked_at, "seconds": round(run.seconds, 2),
-                "summary": {"total": len(run.results), "broken": len(run.broken), "warnings": len(run.warnings)},
-                "results": [r.to_json() for r in run.results]}
-        json_path.write_text(json.dumps(data, indent=1) + "\n", encoding="utf-8")
+    return Run(ordered, time.perf_counter() - start, utc_now())
 
 
 def project_addresses(root: Path) -> dict[str, list[str]]:
     """Every external address the project publishes: docs/data/links.yml and the board's contacts."""
-    from .errors import ContentError, Problems
-    from .model.config import load_config
-    from .model.data import load_links
-
     p = Problems()
     urls: dict[str, list[str]] = defaultdict(list)
     for link in load_links(root, p, https_only=False).values():
