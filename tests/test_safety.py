@@ -152,7 +152,7 @@ def listener():
 
 
 def test_documents_fetch_nothing_from_another_host(project, listener, tmp_path: Path) -> None:
-    from kit import documents_pdf
+    from kit.documents import render as documents_pdf
 
     base, requests = listener
     html = (f'<html lang="en-GB"><head><title>t</title><link rel="stylesheet" href="{base}/style.css"></head>'
@@ -177,7 +177,7 @@ def test_posters_fetch_nothing_from_another_host(project, listener, tmp_path: Pa
 
 
 def test_files_outside_the_project_are_not_read(project, tmp_path: Path) -> None:
-    from kit import documents_pdf
+    from kit.documents import render as documents_pdf
 
     outside = tmp_path / "secret.css"
     outside.write_text("p { color: red }", encoding="utf-8")
