@@ -7,7 +7,7 @@
     checklist.pdf                    the managers' checklist, A4
 
 `make build` (kit/build/pipeline.py) calls build_documents() after building the site: the guide is
-assembled from the built pages (kit/guide_book.py). Run on its own, this script builds the site
+assembled from the built pages (kit/documents/guide_pages.py). Run on its own, this script builds the site
 into a temporary folder first when there is none.
 
     python scripts/documents.py                       # into site/downloads

@@ -16,8 +16,10 @@ from docx.enum.text import WD_COLOR_INDEX
 from pypdf import PdfReader
 
 from kit.model import Project
-from kit import documents as model
-from kit.guide_book import guide_leaves_out, guide_pages
+from kit.dates import long_date
+from kit.documents import content as model
+from kit.documents.guide_pages import guide_leaves_out, guide_pages
+from kit.model.topics import BUILDER_PAGE, CHECKLIST_PAGE, FORM_PAGE, POLICY_PAGE
 from kit.model.text import PLACEHOLDER
 from kit import outputs
 from kit.build import documents as documents_script
@@ -82,7 +84,7 @@ def test_guide_has_a_cover_with_the_board_name_title_and_review_date(guide: PdfR
     cover = pdf_text(guide, range(1))
     assert project.board.name in cover
     assert project.config.site_name in cover
-    assert model.long_date(model.document_date(project, guide_pages(project))) in cover
+    assert long_date(model.document_date(project, guide_pages(project))) in cover
     assert guide.metadata.title == project.config.site_name
     assert guide.metadata.author == project.board.name
 
@@ -96,7 +98,7 @@ def test_guide_contents_list_every_section_and_page_with_page_numbers(guide: Pdf
         assert re.search(re.escape(words(title)) + r"[ .]*\d+", contents), f"the contents do not list '{title}' with a page number"
         for page in pages:
             assert words(str(project.pages[page].meta["title"])) in contents
-    # Each page in the PDF starts with an anchor named after its path ("path/:", kit/guide_book.py).
+    # Each page in the PDF starts with an anchor named after its path ("path/:", kit/documents/guide_pages.py).
     anchors = set(guide.named_destinations)
     for page in guide_pages(project):
         assert (".:" if page == "index.md" else page.removesuffix(".md") + "/:") in anchors, f"{page} is not in the PDF"
@@ -142,9 +144,9 @@ def test_guide_links_go_inside_the_pdf_or_to_the_web(guide: PdfReader, project: 
 
 
 def test_guide_leaves_out_only_pages_that_make_no_sense_on_paper(project: Project) -> None:
-    assert {"downloads.md", "posters.md", model.CHECKLIST_PAGE, model.BUILDER_PAGE} <= set(guide_leaves_out(project))
+    assert {"downloads.md", "posters.md", CHECKLIST_PAGE, BUILDER_PAGE} <= set(guide_leaves_out(project))
     assert not [p for p in guide_leaves_out(project) if p.startswith("topics/")], "every topic belongs in the guide"
-    assert model.POLICY_PAGE in guide_pages(project)
+    assert POLICY_PAGE in guide_pages(project)
 
 
 # ---- the model policy in Word ----------------------------------------------------------------
@@ -173,10 +175,10 @@ def test_docx_has_a_heading_for_every_policy_section(policy_docx: Document, proj
 
 def test_docx_highlights_every_fill_in_field(policy_docx: Document, project: Project) -> None:
     highlighted = [r.text for p in policy_docx.paragraphs for r in p.runs if r.font.highlight_color == WD_COLOR_INDEX.YELLOW]
-    for rel in (model.POLICY_PAGE, model.FORM_PAGE):
+    for rel in (POLICY_PAGE, FORM_PAGE):
         for placeholder in PLACEHOLDER.findall(project.rendered[rel]):
             assert placeholder in highlighted, f"{placeholder} is not highlighted"
-    assert len(highlighted) >= len(PLACEHOLDER.findall(project.rendered[model.POLICY_PAGE]))
+    assert len(highlighted) >= len(PLACEHOLDER.findall(project.rendered[POLICY_PAGE]))
 
 
 def test_docx_is_a4_with_fixed_dates_and_entry_times(policy_docx: Document, downloads: Path) -> None:

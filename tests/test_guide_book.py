@@ -1,4 +1,4 @@
-"""The whole-guide PDF is assembled by kit/guide_book.py from the BUILT pages of the site (any
+"""The whole-guide PDF is assembled by kit/documents/guide_pages.py from the BUILT pages of the site (any
 engine's output), with no engine plugin: every nav page it holds, in order, listed in the contents;
 in-document links that land on the page of their target; links to left-out pages and files going to
 the board's site; a broken link failing the build and naming its page."""
@@ -15,8 +15,8 @@ from pypdf import PdfReader
 from kit import outputs, yamlio
 from kit.errors import ContentError
 from kit.model import Project
-from kit import documents as model
-from kit.guide_book import combined_guide_html, guide_leaves_out, guide_pages, html_path, page_prefix
+from kit.documents import content as model
+from kit.documents.guide_pages import combined_guide_html, guide_leaves_out, guide_pages, html_path, page_prefix
 from kit.build import documents as documents_script
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -152,13 +152,13 @@ def listener():
 
 
 def test_documents_fetch_nothing_from_another_host(project, listener, tmp_path: Path) -> None:
-    from kit import documents_pdf
+    from kit.documents.render import render
 
     base, requests = listener
     html = (f'<html lang="en-GB"><head><title>t</title><link rel="stylesheet" href="{base}/style.css"></head>'
             f'<body><p>Text</p><img src="{base}/tracker.png" alt="x"></body></html>')
     with pytest.raises(ContentError) as e:
-        documents_pdf.render(project, html, (ROOT / "documents").as_uri() + "/", tmp_path / "x.pdf", ())
+        render(project, html, (ROOT / "documents").as_uri() + "/", tmp_path / "x.pdf", ())
     assert f"the address {base}/" in str(e.value) and "the build fetches nothing" in str(e.value), str(e.value)
     assert requests == [], f"the renderer asked the address: {requests}"
     assert not (tmp_path / "x.pdf").exists()
@@ -177,13 +177,13 @@ def test_posters_fetch_nothing_from_another_host(project, listener, tmp_path: Pa
 
 
 def test_files_outside_the_project_are_not_read(project, tmp_path: Path) -> None:
-    from kit import documents_pdf
+    from kit.documents.render import render
 
     outside = tmp_path / "secret.css"
     outside.write_text("p { color: red }", encoding="utf-8")
     html = f'<html lang="en-GB"><head><title>t</title><link rel="stylesheet" href="{outside.as_uri()}"></head><body><p>x</p></body></html>'
     with pytest.raises(ContentError, match="would have been fetched"):
-        documents_pdf.render(project, html, (ROOT / "documents").as_uri() + "/", tmp_path / "x.pdf", ())
+        render(project, html, (ROOT / "documents").as_uri() + "/", tmp_path / "x.pdf", ())
 
 
 # --------------------------------------------------------------------------- the same renderer everywhere

@@ -8,7 +8,11 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from .. import documents_docx, documents_pdf, guide_book
+from ..documents.guide import guide_pdf
+from ..documents.guide_pages import GuideBookFailed
+from ..documents.policy_docx import write_policy_docx
+from ..documents.policy_pdf import checklist_pdf, form_pdf, policy_pdf
+from ..documents.render import Rendered, RenderError
 from ..model import Project
 from ..outputs import DOCUMENTS as NAMES
 from ..outputs import GUIDE
@@ -47,31 +51,31 @@ def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | 
         start = time.perf_counter()
         try:
             result = action(out)
-        except documents_pdf.RenderError as e:
+        except RenderError as e:
             raise DocumentsFailed(f"{NAMES[key]}: WeasyPrint reported errors: {e}") from None
-        pages = f", {result.pages} pages" if isinstance(result, documents_pdf.Rendered) else ""
+        pages = f", {result.pages} pages" if isinstance(result, Rendered) else ""
         timings.append((NAMES[key], time.perf_counter() - start, pages))
         made[key] = out
 
-    def guide(out: Path) -> documents_pdf.Rendered:
+    def guide(out: Path) -> Rendered:
         site_dir = downloads_dir.parent
         try:
             if (site_dir / "index.html").is_file():
-                return documents_pdf.guide_pdf(project, site_dir, out)
+                return guide_pdf(project, site_dir, out)
             with tempfile.TemporaryDirectory(prefix="sg-guide-") as tmp:
                 start = time.perf_counter()
                 build_site_for_guide(project, Path(tmp) / "site")
                 if verbose:
                     print(f"  (built the site to make the guide from: {time.perf_counter() - start:.2f} s)")
-                return documents_pdf.guide_pdf(project, Path(tmp) / "site", out)
-        except guide_book.GuideBookFailed as e:
+                return guide_pdf(project, Path(tmp) / "site", out)
+        except GuideBookFailed as e:
             raise DocumentsFailed(f"{GUIDE}: {e}") from None
 
     step("guide", guide)
-    step("policy-docx", lambda out: documents_docx.write_policy_docx(project, out))
-    step("policy-pdf", lambda out: documents_pdf.policy_pdf(project, out))
-    step("form", lambda out: documents_pdf.form_pdf(project, out))
-    step("checklist", lambda out: documents_pdf.checklist_pdf(project, out))
+    step("policy-docx", lambda out: write_policy_docx(project, out))
+    step("policy-pdf", lambda out: policy_pdf(project, out))
+    step("form", lambda out: form_pdf(project, out))
+    step("checklist", lambda out: checklist_pdf(project, out))
     if verbose:
         for name, seconds, pages in timings:
             size = (downloads_dir / name).stat().st_size

@@ -4,11 +4,11 @@ Real Word structure, so an organisation can adapt it: Heading 1 for each section
 multilevel numbering for the sections (1., 2., …) and their paragraphs (1.1, 1.2, …), so numbers
 follow when a paragraph is added or removed; the "(Insert …)" fill-in fields as yellow-highlighted
 runs; Appendix 1 (the declaration form) at the end, with its table to fill in. Reproducible: fixed
-document dates and zip entry times, so two builds give the same bytes.
+document dates (kit.dates.build_time) and the kit's one reproducible zip (kit.repro.zip_bytes), so two
+builds give the same bytes.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import zipfile
 from pathlib import Path
@@ -21,16 +21,20 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, RGBColor
 
-from . import documents as model
+from .. import repro
+from ..dates import build_time
+from ..model.topics import FORM_PAGE, POLICY_PAGE
+from .content import Block, Run, document_date, form_document, language, policy_document
 
 if TYPE_CHECKING:
     from docx.document import Document as DocxDocument
     from docx.text.paragraph import Paragraph
 
-    from .model import Project
+    from ..model import Project
 
 FONT = "Arial"  # on every computer that has Word: the document is for editing, not for show
 INK = RGBColor(0x0B, 0x0C, 0x0C)
+PAGES = (POLICY_PAGE, FORM_PAGE)  # the pages the Word policy is made from (its dates: their latest review)
 NUMBERING_ID = 90  # our multilevel list (sections and their paragraphs), clear of the template's own
 
 
@@ -70,7 +74,7 @@ def _hyperlink(paragraph: Paragraph, url: str, text: str, *, bold: bool, italic:
     paragraph._p.append(link)
 
 
-def _add_runs(project: Project, paragraph: Paragraph, runs: list[model.Run], *, italic: bool = False) -> None:
+def _add_runs(project: Project, paragraph: Paragraph, runs: list[Run], *, italic: bool = False) -> None:
     for r in runs:
         href = r.href or ""
         if href.startswith(("http://", "https://", "mailto:", "tel:")) and not r.placeholder:
@@ -127,7 +131,7 @@ def _footer(doc: DocxDocument, text: str) -> None:
     p._p.append(field)
 
 
-def _blocks(project: Project, doc: DocxDocument, blocks: list[model.Block], *, italic: bool = False) -> None:
+def _blocks(project: Project, doc: DocxDocument, blocks: list[Block], *, italic: bool = False) -> None:
     for b in blocks:
         if b.kind == "bullet":
             p = doc.add_paragraph(style="List Bullet")
@@ -141,10 +145,8 @@ def _blocks(project: Project, doc: DocxDocument, blocks: list[model.Block], *, i
 
 
 def policy_docx(project: Project) -> DocxDocument:
-    from .documents_pdf import language
-
-    policy = model.policy_document(project)
-    form = model.form_document(project)
+    policy = policy_document(project)
+    form = form_document(project)
     doc = Document()
     section = doc.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)  # A4 (the template is US Letter)
@@ -155,7 +157,7 @@ def policy_docx(project: Project) -> DocxDocument:
     _numbering(doc)
 
     org = doc.add_paragraph(style="Subtitle")
-    _add_runs(project, org, [model.Run("(Insert name of Organisation)", placeholder=True)])
+    _add_runs(project, org, [Run("(Insert name of Organisation)", placeholder=True)])
     doc.add_paragraph(policy.title, style="Title")
     _blocks(project, doc, policy.intro, italic=True)
     for s in policy.sections:
@@ -185,9 +187,9 @@ def policy_docx(project: Project) -> DocxDocument:
     _footer(doc, f"{policy.title} · {project.board.short_name}")
 
     props = doc.core_properties
-    when = model.build_time(project, (model.POLICY_PAGE, model.FORM_PAGE)).replace(tzinfo=None)
+    when = build_time(document_date(project, PAGES)).replace(tzinfo=None)
     props.title = policy.title
-    props.subject = str(project.pages[model.POLICY_PAGE].meta.get("description", ""))
+    props.subject = str(project.pages[POLICY_PAGE].meta.get("description", ""))
     props.author = project.board.name
     props.last_modified_by = project.board.name
     props.keywords = "social media policy; safeguarding; model policy"
@@ -205,26 +207,11 @@ def _repeat_header(row) -> None:  # noqa: ANN001 - a python-docx table row
     tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
 
-def reproducible_zip(data: bytes, when: dt.datetime) -> bytes:
-    """The same .docx with every zip entry dated `when` (not the time of writing) and fixed
-    permissions, in the order python-docx wrote them."""
-    stamp = max(when, dt.datetime(1980, 1, 1, tzinfo=when.tzinfo))
-    date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=date_time)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            entry.create_system = 3
-            dst.writestr(entry, src.read(info.filename))
-    return out.getvalue()
-
-
 def write_policy_docx(project: Project, out: Path) -> Path:
-    doc = policy_docx(project)
+    """The Word policy at `out`: python-docx's entries, in the order it wrote them, rezipped by the
+    kit's reproducible zip (every entry dated the build's time, fixed permissions)."""
     buffer = io.BytesIO()
-    doc.save(buffer)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(reproducible_zip(buffer.getvalue(), model.build_time(project, (model.POLICY_PAGE, model.FORM_PAGE))))
-    return out
+    policy_docx(project).save(buffer)
+    with zipfile.ZipFile(buffer) as written:
+        entries = [(info.filename, written.read(info.filename)) for info in written.infolist()]
+    return repro.write_zip(out, entries, build_time(document_date(project, PAGES)))

@@ -2,13 +2,13 @@
 
 No engine plugin is involved: any engine that writes Material-like pages (MkDocs + Material,
 Zensical) gives the same book. The pages come in nav order, without those the guide leaves out
-(kit.documents.GUIDE_LEAVES_OUT); from each page only its content (`article.md-content__inner`),
+(GUIDE_LEAVES_OUT, below); from each page only its content (`article.md-content__inner`),
 without the theme's chrome. Ids are made unique the way the PDF's named destinations have always
 been written: a page starts at '<path>/:', its title is '<path>/', an anchor is '<path>/:<anchor>'
 ('.:' and '.' for the home page). Links to a page (and anchor) in the book stay in the book; links
 to a page left out or to a file (a poster, the Word policy) go to the board's published site; a
-link that resolves to nothing fails, naming the page. kit/documents_pdf.py adds the cover, head and
-print styles and renders it.
+link that resolves to nothing fails, naming the page. guide.py adds the cover, head and print
+styles and renders it.
 """
 from __future__ import annotations
 
@@ -21,11 +21,24 @@ from typing import TYPE_CHECKING, Any
 
 from bs4 import BeautifulSoup, Tag
 
-from .documents import GUIDE_LEAVES_OUT, page_url
-from .errors import ContentError, Problem
+from ..errors import ContentError, Problem
+from ..model.topics import BUILDER_PAGE, CHECKLIST_PAGE
+from .content import page_url
 
 if TYPE_CHECKING:
-    from .model import Project
+    from ..model import Project
+
+# Pages the whole-guide PDF leaves out, and why (they make no sense on paper); links to them go to the
+# board's site. The one list (no engine plugin is involved).
+GUIDE_LEAVES_OUT = {
+    "downloads.md": "a list of files to download",
+    "posters.md": "the posters are their own PDFs",
+    CHECKLIST_PAGE: "interactive; checklist.pdf is its paper version",
+    BUILDER_PAGE: "interactive; it runs in the browser",
+    "how-to-edit.md": "for the board's editor, not for readers",
+    "adapting.md": "for another board adapting this kit, not for readers",
+    "review-schedule.md": "for the board's editor; each page shows its own review dates",
+}
 
 CONTENT = ("article.md-content__inner", "article.md-typeset", "main article", "article")
 # The theme's chrome inside the content: edit/view buttons, "¶" permalinks, page dates, scripts, forms.
@@ -46,7 +59,7 @@ class Chapter:
 
 
 def guide_leaves_out(project: Project) -> list[str]:
-    """The nav pages the guide PDF leaves out (kit.documents.GUIDE_LEAVES_OUT), in nav order."""
+    """The nav pages the guide PDF leaves out (GUIDE_LEAVES_OUT), in nav order."""
     return [p for p in project.nav if p in GUIDE_LEAVES_OUT]
 
 

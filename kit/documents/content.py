@@ -1,46 +1,33 @@
 """What the printable documents are made of, from a filled-in Project.
 
 Nothing here holds guidance text: the policy, the declaration form and the checklist items all come
-from the Markdown pages (after their {{ … }} names are filled in). The writers (documents_pdf.py,
-documents_docx.py) share this model.
+from the Markdown pages (after their {{ … }} names are filled in). The writers (policy_pdf.py,
+policy_docx.py, guide.py) share this model.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import markdown as md
 from lxml import html as lxml_html
 
-from . import dates
-from .dates import long_date
-from .errors import ContentError, Problem
-from .model.data import link_definitions
-from .model.topics import BUILDER_PAGE, CHECKLIST_PAGE, FORM_PAGE, POLICY_PAGE
+from ..errors import ContentError, Problem
+from ..model.data import link_definitions
+from ..model.topics import FORM_PAGE, POLICY_PAGE
 
 if TYPE_CHECKING:
     from lxml.html import HtmlElement
 
-    from .model import Project
+    from ..model import Project
 
-
-# Pages the whole-guide PDF leaves out, and why (they make no sense on paper); links to them go to the
-# board's site. The one list: kit/guide_book.py reads it (no engine plugin is involved).
-GUIDE_LEAVES_OUT = {
-    "downloads.md": "a list of files to download",
-    "posters.md": "the posters are their own PDFs",
-    CHECKLIST_PAGE: "interactive; checklist.pdf is its paper version",
-    BUILDER_PAGE: "interactive; it runs in the browser",
-    "how-to-edit.md": "for the board's editor, not for readers",
-    "adapting.md": "for another board adapting this kit, not for readers",
-    "review-schedule.md": "for the board's editor; each page shows its own review dates",
-}
 
 SECTION_NUMBER = re.compile(r"^(\d+)\.\s+(.*)$", re.S)
 CLAUSE_NUMBER = re.compile(r"^(\d+)\.(\d+)$")
 MD_EXTENSIONS = ["admonition", "attr_list", "md_in_html", "tables", "toc"]
+LANG_DEFAULT = "en-GB"
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,11 +63,11 @@ def document_next_review(project: Project, paths: list[str] | tuple[str, ...]) -
     return min(dates) if dates else None
 
 
-def build_time(project: Project, paths: list[str] | tuple[str, ...]) -> dt.datetime:
-    """The creation time written into a document: SOURCE_DATE_EPOCH when set (the build sets it from
-    the last commit), otherwise midnight UTC of the latest review date. Never 'now': two builds of
-    the same sources give byte-identical files."""
-    return dates.build_time(document_date(project, paths))
+def language(project: Project) -> str:
+    """The documents' language (the site's theme.language): the PDFs' tags, the Word styles."""
+    theme = project.config.raw.get("theme")
+    lang = theme.get("language") if isinstance(theme, dict) else None
+    return str(lang or LANG_DEFAULT)
 
 
 # --------------------------------------------------------------------------------------------

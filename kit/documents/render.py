@@ -1,0 +1,110 @@
+"""Rendering a printable document: the templates and print styles in documents/, the metadata every
+PDF carries, and the one WeasyPrint render (tagged PDF/UA-1, reproducible, fetching nothing from
+outside the project, WeasyPrint's errors stopping the build)."""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+import jinja2
+
+from .. import dates, pdf_tags, weasy
+from ..errors import ContentError, Problem
+from .content import document_date
+
+if TYPE_CHECKING:
+    from ..model import Project
+
+# pdf_identifier=True: a /ID made from the content (an MD5 of the objects), so it is the same in every build.
+PDF_OPTIONS: dict[str, Any] = {"pdf_variant": "pdf/ua-1", "pdf_identifier": True}
+
+
+class RenderError(Exception):
+    """WeasyPrint reported an error: the document would be incomplete."""
+
+
+@dataclass
+class Rendered:
+    path: Path
+    pages: int
+
+
+def documents_dir(project: Project) -> Path:
+    return project.root / "documents"
+
+
+def templates(project: Project) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(documents_dir(project))),
+                              autoescape=True, undefined=jinja2.StrictUndefined,
+                              trim_blocks=True, lstrip_blocks=True)
+
+
+def css_urls(project: Project, *names: str) -> list[str]:
+    return [(documents_dir(project) / name).as_uri() for name in ("shared/print.css", *names)]
+
+
+def metadata(project: Project, title: str, paths: list[str] | tuple[str, ...], description: str = "") -> dict[str, str]:
+    """What the document's <head> tells WeasyPrint: title, author, dates (never 'now': the build's
+    time, or midnight UTC of the latest review of the pages it is made from)."""
+    when = dates.build_time(document_date(project, paths)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {"title": title, "author": project.board.name, "description": description, "created": when, "modified": when}
+
+
+@contextmanager
+def weasyprint_messages() -> Iterator[list[logging.LogRecord]]:
+    """Collect WeasyPrint's warnings and errors while rendering one document."""
+    from weasyprint import LOGGER
+
+    records: list[logging.LogRecord] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    handler = Collect(level=logging.WARNING)
+    previous = LOGGER.level
+    LOGGER.addHandler(handler)
+    LOGGER.setLevel(logging.WARNING)
+    propagate, LOGGER.propagate = LOGGER.propagate, False
+    try:
+        yield records
+    finally:
+        LOGGER.removeHandler(handler)
+        LOGGER.setLevel(previous)
+        LOGGER.propagate = propagate
+
+
+def _page_naming(project: Project, url: str) -> str:
+    """The page (or data file) that holds an address, for a message; the document's name otherwise."""
+    for page in project.pages.values():
+        if url in page.body or url in str(page.meta):
+            return page.file
+    return ""
+
+
+def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[Path, ...], **options: Any) -> Rendered:
+    """Render HTML to a tagged PDF, fetching only files inside the project and `roots`. WeasyPrint's
+    errors stop the build; its CSS warnings (rules it does not support, from the site's screen
+    styles) are left out."""
+    from weasyprint import HTML
+
+    opts = {**PDF_OPTIONS, **options}
+    fetcher = weasy.local_fetcher((project.root, *roots))
+    with weasyprint_messages() as records:
+        try:
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**opts)
+        except BaseException as e:
+            if (url := weasy.refused_url(e)) is None:
+                raise
+            source = _page_naming(project, url)
+            message = weasy.REFUSED.format(url=url)
+            raise ContentError([Problem(source or out.name, "", f"while making {out.name}, {message}" if source else message)]) from None
+        out.parent.mkdir(parents=True, exist_ok=True)
+        document.write_pdf(str(out), finisher=pdf_tags.pagination_artifacts, **opts)
+    errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
+    if errors:
+        raise RenderError(f"{out.name}: " + "; ".join(sorted(set(errors))[:10]))
+    return Rendered(out, len(document.pages))
