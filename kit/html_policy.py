@@ -18,7 +18,7 @@ import lxml.etree
 import nh3
 
 # Content-driven additions to nh3's lists: topic layout and icons (kit/markdown.py), the checklist
-# and the policy builder (kit/documents.py), the kit's own page scripts (see _script_ok).
+# and the policy builder (kit/site/widgets.py), the kit's own page scripts (see _script_ok).
 EXTRA_TAGS = {"section", "svg", "path", "fieldset", "legend", "label", "input", "button", "script"}
 GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "role", "markdown"}  # nh3: title, lang; plus aria-* and data-sg-*
 EXTRA_ATTRIBUTES = {

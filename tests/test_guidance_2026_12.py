@@ -283,7 +283,7 @@ def test_a_fork_s_own_identity_is_not_called_an_example(tmp_path: Path) -> None:
 
 
 def test_tagline_and_template_heading_appear(site: Path, project: Project) -> None:
-    assert tagline(project) == TAGLINE
+    assert tagline(project.rendered["index.md"]) == TAGLINE
     assert TAGLINE in article(site, "index.html")
     template = soup(site, "policy-template.html")
     assert words(template.find("h1").get_text()) == TEMPLATE_HEADING
