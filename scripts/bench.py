@@ -7,10 +7,12 @@
 Everything runs on a throwaway copy of the project (no .cache, no site/), so the cold figures are
 cold and your own site/ and caches are not touched:
 
-1. a bare `mkdocs build` of the same docs: no posters, no PDFs (GUIDE_PDF unset);
-2. the same `mkdocs build` with only the whole-guide PDF plugin on, as the package gives it out of
-   the box (mkdocs-to-pdf rendering the PDF itself): the "plain pipeline";
+1. a bare `mkdocs build` of the same docs: no posters, no PDFs; 1b. a bare `zensical build`;
+2. the same `mkdocs build` with only a whole-guide PDF plugin on, as the package gives it out of
+   the box: the "plain pipeline" (only when such a plugin is in mkdocs.yml: the kit no longer uses
+   one, since the guide is assembled from the built pages under either engine);
 3. the full cold build (`scripts/build.py`, which `make build` runs) into a temporary folder;
+   3b. the same with ENGINE=zensical;
 4. their ratios (goal: full cold build at most 2x the plain pipeline);
 5. after editing one topic page: the full build again, and that topic's posters alone (goal: 2 s);
 6. the render time of each poster (no cache, one process), and
@@ -25,7 +27,6 @@ import argparse
 import json
 import os
 import platform
-import resource
 import shutil
 import subprocess
 import sys
@@ -34,92 +35,16 @@ import time
 from pathlib import Path
 from typing import Any
 
+from bench_support import plain_pdf_config, failed, line, secs, size, sizes, timed, timed_best, verdict, cpu_note
 from kit.dates import commit_epoch
 
 ROOT = Path(__file__).resolve().parent.parent
 
-POSTER_MAX_BYTES = 200 * 1024
 INCREMENTAL_GOAL_S = 2.0
 RATIO_GOAL = 2.0
 EDITED = "docs/topics/email.md"
 IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
                                 ".site-building-*", "node_modules")
-
-
-def line(label: str, value: str, note: str = "") -> None:
-    print(f"  {label:<64} {value:>10}  {note}".rstrip())
-
-
-def secs(t: float | None) -> str:
-    return "n/a" if t is None else f"{t:.1f} s"
-
-
-def size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
-
-
-def verdict(ok: bool) -> str:
-    return "ok" if ok else "MISSED"
-
-
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """Wall-clock time of a command; its CPU time (all its processes) is left on the result as .cpu:
-    unlike the wall clock it hardly changes when other work shares the machine."""
-    cpu = children_cpu()
-    start = time.perf_counter()
-    run = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True, text=True)
-    elapsed = time.perf_counter() - start
-    run.cpu = children_cpu() - cpu  # type: ignore[attr-defined]
-    return elapsed, run
-
-
-def cpu_note(run: subprocess.CompletedProcess[str]) -> str:
-    return f"CPU {getattr(run, 'cpu', 0.0):.1f} s"
-
-
-def timed_best(cmd: list[str], cwd: Path, env: dict[str, str], runs: int, out: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """The best of `runs` cold runs (caches and output removed before each), so a burst of other
-    work on the machine does not decide the figure."""
-    best: tuple[float, subprocess.CompletedProcess[str]] | None = None
-    for _ in range(max(1, runs)):
-        shutil.rmtree(cwd / ".cache", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
-        t, run = timed(cmd, cwd, env)
-        if run.returncode:
-            return t, run
-        best = min(best or (t, run), (t, run), key=lambda x: x[0])
-    assert best is not None
-    return best
-
-
-def failed(what: str, run: subprocess.CompletedProcess[str]) -> None:
-    tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-8:])
-    print(f"  {what} failed (exit {run.returncode}):\n    " + tail.replace("\n", "\n    "))
-
-
-def plain_pdf_config(root: Path) -> Path | None:
-    """mkdocs.yml with the whole-guide PDF plugin as the package gives it (it renders the PDF
-    itself, always on), every other setting unchanged. None when the project has no such plugin."""
-    import yaml
-
-    from kit import yamlio
-
-    config, _ = yamlio.load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    plugins = config.get("plugins") or []
-    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
-    pdf = next((n for n in names if n in ("to-pdf", "with-pdf")), None)
-    if pdf is None:
-        return None
-    config["plugins"] = [p for p, n in zip(plugins, names) if n != pdf] + [{pdf: {"output_path": "downloads/guide.pdf"}}]
-    config["hooks"] = [h for h in config.get("hooks") or [] if "pdf" not in str(h)]
-    path = root / "mkdocs.bench-plain-pdf.yml"
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return path
 
 
 def edit_topic(root: Path) -> None:
@@ -206,45 +131,6 @@ def per_poster_timings(root: Path, workdir: Path) -> list[Any] | None:
     return posters.render_all(project, workdir / "posters", workers=1, cache_dir=workdir / "cache", use_cache=False)
 
 
-def sizes(site: Path) -> None:
-    downloads = site / "downloads"
-    poster_pdfs = sorted((downloads / "posters").glob("*.pdf")) if (downloads / "posters").is_dir() else []
-    if poster_pdfs:
-        worst = max(poster_pdfs, key=lambda p: p.stat().st_size)
-        over = [p.name for p in poster_pdfs if p.stat().st_size > POSTER_MAX_BYTES]
-        for p in poster_pdfs:
-            n = p.stat().st_size
-            line(f"poster {p.name}", size(n), "" if n <= POSTER_MAX_BYTES else "over 200 KB")
-        line(f"largest poster ({worst.name})", size(worst.stat().st_size),
-             f"goal <= 200 KB: {verdict(not over)}")
-        pngs = sorted((downloads / "posters").glob("*.png"))
-        if pngs:
-            line(f"poster thumbnails ({len(pngs)} PNG), total", size(sum(p.stat().st_size for p in pngs)))
-    else:
-        line("posters", "not built yet")
-    named = {"guide PDF": "guide.pdf"}
-    for label, name in named.items():
-        f = downloads / name
-        line(label, size(f.stat().st_size) if f.is_file() else "not built yet")
-    docx = sorted(downloads.glob("*.docx")) if downloads.is_dir() else []
-    for f in docx:
-        line(f"DOCX {f.name}", size(f.stat().st_size))
-    if not docx:
-        line("DOCX", "not built yet")
-    for f in sorted(downloads.glob("*.pdf")) if downloads.is_dir() else []:
-        if f.name not in named.values():
-            line(f"PDF {f.name}", size(f.stat().st_size))
-    zips = sorted(site.rglob("*.zip"))
-    for f in zips:
-        line(f"zip {f.relative_to(site)}", size(f.stat().st_size))
-    if not any("offline" in f.name or "site" in f.name for f in zips):
-        line("offline zip", "not built yet")
-    files = [f for f in site.rglob("*") if f.is_file()]
-    line(f"site total ({len(files)} files)", size(sum(f.stat().st_size for f in files)))
-    index = site / "search" / "search_index.json"
-    line("search index (search/search_index.json)", size(index.stat().st_size) if index.is_file() else "missing")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the per-poster render timings")
@@ -278,6 +164,19 @@ def main(argv: list[str] | None = None) -> int:
             t_bare = None
         line("1. bare mkdocs build (no posters, no PDFs)", secs(t_bare), cpu_note(run))
         cpu_bare = getattr(run, "cpu", None)
+        # Zensical takes no output folder on its command line: a copy of the config names one in the project.
+        zconfig = root / ".zensical-bench.yml"
+        zconfig.write_text((root / "mkdocs.yml").read_text(encoding="utf-8") + "\nsite_dir: .zensical-bench-site\n", encoding="utf-8")
+        t_zbare, run = timed_best([py, "-m", "zensical", "build", "--strict", "--clean", "--config-file", str(zconfig)], root, env,
+                                  args.runs, root / ".zensical-bench-site")
+        if run.returncode:
+            failed("bare zensical build", run)
+            t_zbare = None
+        line("1b. bare zensical build (the same docs and mkdocs.yml)", secs(t_zbare), cpu_note(run))
+        if t_zbare and t_bare:
+            line("   ratio bare zensical / bare mkdocs", f"{t_zbare / t_bare:.2f}x")
+        zconfig.unlink()
+        shutil.rmtree(root / ".zensical-bench-site", ignore_errors=True)
 
         t_plain, cpu_plain = None, None
         config = plain_pdf_config(root)
@@ -305,6 +204,17 @@ def main(argv: list[str] | None = None) -> int:
         cpu_full = getattr(run, "cpu", None)
         if t_full and t_bare:
             line("   ratio full / bare mkdocs", f"{t_full / t_bare:.2f}x")
+        zsite = tmp / "full-zensical" / "site"
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        t_zfull, run = timed_best([py, "scripts/build.py", "--engine", "zensical", "--site-dir", str(zsite)], root, env, args.runs, zsite)
+        if run.returncode:
+            failed("full build with Zensical", run)
+            t_zfull = None
+        line("3b. full cold build with Zensical (make build ENGINE=zensical)", secs(t_zfull), cpu_note(run))
+        if t_zfull and t_full:
+            line("   ratio full zensical / full mkdocs", f"{t_zfull / t_full:.2f}x")
+        if t_zfull and t_zbare:
+            line("   ratio full zensical / bare zensical", f"{t_zfull / t_zbare:.2f}x")
         if t_full and t_plain:
             line("   ratio full / plain pipeline", f"{t_full / t_plain:.2f}x",
                  f"goal <= {RATIO_GOAL:g}x: {verdict(t_full / t_plain <= RATIO_GOAL)}")
