@@ -2,6 +2,8 @@
 PY := .venv/bin/python
 # What builds the pages: mkdocs (MkDocs + Material) or zensical (its successor).
 ENGINE ?= mkdocs
+# How `make check` prints problems: text, or github (annotations on a pull request's changed lines).
+FORMAT ?= text
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -43,8 +45,8 @@ posters: .venv/ready  ## Only the posters, into site/downloads/posters (cached; 
 documents: .venv/ready  ## Only the documents (guide PDF, policy DOCX and PDF, declaration form, checklist) into site/downloads, with timings
 	$(PY) scripts/documents.py --verbose $(ARGS)
 
-check: .venv/ready  ## Check the content and config only, listing every problem
-	$(PY) scripts/build.py --check
+check: .venv/ready  ## Check the content and config only, listing every problem (make check FORMAT=github: as pull-request annotations)
+	$(PY) scripts/build.py --check --format $(FORMAT)
 
 linkcheck: .venv/ready  ## Check every external address on the real web; report in .cache/linkcheck-report.md (the offline link check is part of `make test`)
 	$(PY) scripts/linkcheck.py --external

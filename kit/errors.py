@@ -1,6 +1,7 @@
 """Problems found in the content, reported all at once with file and line or field."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -13,6 +14,22 @@ class Problem:
     def __str__(self) -> str:
         place = f"{self.file}: {self.where}" if self.where else self.file
         return f"{place}: {self.message}"
+
+    @property
+    def line(self) -> int | None:
+        """The line it is on, when `where` names one ("line 12", "line 12 (field title)")."""
+        m = re.match(r"line (\d+)\b", self.where)
+        return int(m.group(1)) if m else None
+
+    def github_annotation(self) -> str:
+        """The problem as a GitHub Actions workflow command: shown on that line of a pull request's
+        changed files (https://docs.github.com/actions/reference/workflow-commands-for-github-actions)."""
+        def escape(text: str, properties: bool = False) -> str:
+            text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+            return text.replace(":", "%3A").replace(",", "%2C") if properties else text
+        where = f"file={escape(self.file, True)}" + (f",line={self.line}" if self.line else "")
+        place = "" if self.line or not self.where else f"{self.where}: "
+        return f"::error {where},title=Content problem::{escape(place + self.message)}"
 
 
 class ContentError(Exception):

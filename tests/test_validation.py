@@ -274,3 +274,25 @@ def test_a_poster_that_cannot_fit_fails_the_build_with_what_to_cut(tmp_path: Pat
     output = assert_fails_clearly(run(root), f"{EMAIL}: A4 poster: the 'Email' poster does not fit on one A4 page",
                                   "Cut about", "Nothing was published")  # ... but not for the poster
     assert not (root / "site").exists()
+
+
+def test_problems_as_github_annotations_name_the_file_and_line(tmp_path: Path) -> None:
+    """`make check FORMAT=github` on real bad edits: one workflow command per problem, on stdout, with
+    the file and line GitHub shows it on (and `%`, `:` and `,` escaped as the format requires)."""
+    root = copy_project(tmp_path / "project")
+    about_line = len((root / ABOUT).read_text(encoding="utf-8").splitlines()) + 2
+    append(root, ABOUT, "\nContact {{ board.nam }} (100% sure, really: yes).\n")
+    edit(root, EMAIL, "title: Email\n", "title: Email\ntitle: Phishing\n")
+    result = run(root, "--check", "--format", "github")
+    assert result.returncode == 1
+    lines = [ln for ln in result.stdout.splitlines() if ln.startswith("::error ")]
+    assert len(lines) == 2, result.stdout
+    wanted = {(ABOUT, about_line), (EMAIL, with_lines(root, f"{{line:{EMAIL}:title: Phishing}}"))}
+    got = set()
+    for ln in lines:
+        m = re.match(r"^::error file=([^,]+),line=(\d+),title=Content problem::(.+)$", ln)
+        assert m, ln
+        got.add((m.group(1), int(m.group(2))))
+        assert "%" not in m.group(3).replace("%25", "").replace("%0A", "")
+    assert got == {(f, int(n)) for f, n in wanted}
+    assert "problems in the content" in result.stderr  # people reading the log still get the text

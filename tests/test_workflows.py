@@ -134,3 +134,14 @@ def test_release_files_are_written_by_the_build(site: Path) -> None:
     missing = [f for f in files if not (site / f.removeprefix("site/")).is_file()]
     assert not missing, (f"the release would attach files the build does not write: {missing} "
                          f"(zips built: {[str(z.relative_to(site)) for z in site.rglob('*.zip')]})")
+
+
+def test_pull_requests_get_annotations_and_a_preview() -> None:
+    """Editors change pages in GitHub's web editor and open a pull request: its problems must show on
+    the changed lines (`make check FORMAT=github`) and the built site must be attached to the run."""
+    data = load(ROOT / ".github" / "workflows" / "pull-request.yml")
+    assert "pull_request" in data["on"]
+    runs = [str(step.get("run") or "") for _, step in steps(data)]
+    assert any(re.search(r"\bmake check FORMAT=github\b", r) for r in runs) and any("make build" in r for r in runs)
+    uploads = [step for _, step in steps(data) if str(step.get("uses", "")).startswith("actions/upload-artifact@")]
+    assert uploads and uploads[0]["with"]["path"].rstrip("/") == "site"

@@ -20,6 +20,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
     """`root`: the project folder (scripts/build.py gives its own); --root overrides it."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="only check the content and config")
+    parser.add_argument("--format", choices=("text", "github"), default="text",
+                        help="how problems are printed: text for people, github for workflow annotations on pull requests")
     parser.add_argument("--root", type=Path, default=root or Path.cwd(), help="project folder (default: this repository)")
     parser.add_argument("--site-dir", type=Path, default=None, help="output folder (default: ROOT/site)")
     parser.add_argument("--engine", choices=ENGINES, default=os.environ.get("ENGINE") or "mkdocs",
@@ -33,6 +35,8 @@ def main(argv: list[str] | None = None, root: Path | None = None) -> int:
             return 0
         build(root, (args.site_dir or root / "site").resolve(), args.engine)
     except ContentError as e:
+        if args.format == "github":  # on stdout, where GitHub Actions reads workflow commands
+            print("\n".join(p.github_annotation() for p in e.problems))
         print(e.report(), file=sys.stderr)
         print("Nothing was published: fix the problems above and build again.", file=sys.stderr)
         return 1
