@@ -15,6 +15,7 @@ POSTERS = "posters"  # downloads/posters/<slug>-<size>.pdf and <slug>.png
 POSTERS_ZIP = "posters.zip"
 OFFLINE_ZIP = Path(DOWNLOADS) / "offline-site.zip"
 POSTER_SIZES = {"a4": "A4", "a3": "A3"}  # paper sizes and their labels, in the order pages list them
+TOKENS = Path("docs") / "assets" / "stylesheets" / "tokens.css"  # every colour, for the site, posters and documents
 POSTER_MANIFEST = Path(".cache") / "posters" / "manifest.json"  # titles and sizes, for the Posters page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import shutil
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -49,3 +50,24 @@ def folder_entries(folder: Path, prefix: str, leave_out: Iterable[Path] = ()) ->
     files = sorted((p for p in folder.rglob("*") if p.is_file() and p.resolve() not in skip),
                    key=lambda p: p.relative_to(folder).as_posix())
     return [(f"{prefix}/{p.relative_to(folder).as_posix()}", p.read_bytes()) for p in files]
+
+
+# What a copy of the project leaves out (tests and `make bench` build copies): outputs, caches and
+# installed packages at the top, and byte-code and temporary build folders anywhere. Only at the top
+# for "site": kit/site/ is source.
+NOT_SOURCES_AT_TOP = frozenset({".venv", "site", ".git", ".cache", "node_modules"})
+NOT_SOURCES_ANYWHERE = ("__pycache__", ".pytest_cache", ".hypothesis", ".site-building-*", ".zensical-*", "*.pyc")
+
+
+def copy_sources(root: Path, dest: Path) -> Path:
+    """A copy of the project's sources at `dest` (which must not exist yet)."""
+    anywhere = shutil.ignore_patterns(*NOT_SOURCES_ANYWHERE)
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = set(anywhere(folder, names))
+        if Path(folder).resolve() == root.resolve():
+            skipped |= NOT_SOURCES_AT_TOP & set(names)
+        return skipped
+
+    shutil.copytree(root, dest, ignore=ignore)
+    return dest

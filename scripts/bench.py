@@ -37,14 +37,13 @@ from typing import Any
 
 from bench_support import plain_pdf_config, failed, line, secs, size, sizes, timed, timed_best, verdict, cpu_note
 from kit.dates import commit_epoch
+from kit.repro import copy_sources
 
 ROOT = Path(__file__).resolve().parent.parent
 
 INCREMENTAL_GOAL_S = 2.0
 RATIO_GOAL = 2.0
 EDITED = "docs/topics/email.md"
-IGNORE = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
-                                ".site-building-*", "node_modules")
 
 
 def edit_topic(root: Path) -> None:
@@ -149,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     py = sys.executable
     tmp = Path(tempfile.mkdtemp(prefix="sg-bench-"))
     root = tmp / "project"
-    shutil.copytree(ROOT, root, ignore=IGNORE)
+    copy_sources(ROOT, root)
     env["PYTHONPATH"] = str(root)  # the copy's own kit, for every process that builds the copy
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"Benchmark: {platform.node()}, {os.cpu_count()} cores, Python {platform.python_version()}, "

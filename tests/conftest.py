@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 from pathlib import Path
 
@@ -14,6 +13,7 @@ os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 from kit.checks import load_project
 from kit.model import Project
 from kit.build import pipeline as build_script
+from kit.repro import copy_sources
 
 
 @pytest.fixture(scope="session")
@@ -31,10 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def copy_project(dest: Path) -> Path:
     """A throwaway copy of the project's sources, for tests that edit content."""
-    ignore = shutil.ignore_patterns(".venv", "site", ".git", ".cache", "__pycache__", ".pytest_cache", ".hypothesis",
-                                    "node_modules")
-    shutil.copytree(ROOT, dest, ignore=ignore)
-    return dest
+    return copy_sources(ROOT, dest)
 
 
 @pytest.fixture()

@@ -13,6 +13,7 @@ from bs4 import BeautifulSoup, Tag
 from .. import pdf_tags
 from ..dates import long_date
 from ..model.text import tagline
+from ..outputs import TOKENS
 from .content import document_date, document_next_review, language
 from .guide_pages import combined_guide_html, guide_pages
 from .render import Rendered, css_urls, metadata, render, templates
@@ -73,7 +74,7 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
     for href in [site_css.resolve().as_uri(), *css_urls(project, "guide/guide.css")]:
         head.append(soup.new_tag("link", attrs={"rel": "stylesheet", "href": href}))
     style = soup.new_tag("style")
-    style.string = f":root {{ --sg-brand: {board.colour_accessible}; }}"
+    style.string = f":root {{ --sg-board: {board.colour}; }}"
     head.append(style)
     html_el.insert(0, head)
 
@@ -88,7 +89,8 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
         next_review=long_date(document_next_review(project, pages)),
         site_address=board.site_url.split("://", 1)[-1].rstrip("/"))
     body.insert(0, BeautifulSoup(cover, "html.parser"))
-    _artifact_icons(soup, _icon_colours(site_css.read_text(encoding="utf-8") if site_css.is_file() else ""))
+    tokens = project.root / TOKENS
+    _artifact_icons(soup, _icon_colours(tokens.read_text(encoding="utf-8") if tokens.is_file() else ""))
     pdf_tags.unwrap_list_paragraphs(soup)
     return str(soup)
 
