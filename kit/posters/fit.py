@@ -87,6 +87,15 @@ class _Layout:
         return len(self.doc.pages) == 1 and self.needed_px <= page_px
 
 
+def render_fitted(html: str, base_url: str, url_fetcher: Any, body_pt: float, slack_px: float,
+                  options: dict[str, Any]) -> Any:
+    """The poster laid out at a given fit (a weasyprint Document): the print-shop posters use the screen's."""
+    from weasyprint import HTML
+
+    return HTML(string=html.replace("/*FIT*/", _fit_css(body_pt, slack_px)), base_url=base_url,
+                url_fetcher=url_fetcher).render(font_config=_font_config(), **options)
+
+
 def _layout(job: FitJob, body_pt: float, slack_px: float = 0.0) -> _Layout:
     """Lay the poster out on its real page. The footer is absolutely placed at the foot of the page, so
     the content that does not fit either runs under it or onto a second page: both are measured."""
@@ -107,10 +116,10 @@ def _layout(job: FitJob, body_pt: float, slack_px: float = 0.0) -> _Layout:
     return _Layout(doc, needed, gaps, masthead.margin_height() + foot.margin_height())
 
 
-def fit_and_render(job: FitJob) -> tuple[bytes, float, float, int]:
+def fit_and_render(job: FitJob) -> tuple[bytes, float, float, int, float]:
     """Find the largest body size (in 0.05 pt steps, up to the size sheet's maximum) at which the
     poster fits on its page, share the spare height between the sections, and write the PDF.
-    Returns (pdf bytes, body pt, fill, number of layouts)."""
+    Returns (pdf bytes, body pt, fill, number of layouts, slack px: the height added to each gap)."""
     page_px = SIZES[job.size].height_mm * PX_PER_MM
     tried: dict[float, _Layout] = {}
 
@@ -162,8 +171,9 @@ def fit_and_render(job: FitJob) -> tuple[bytes, float, float, int]:
     lay = tried[best]
     fill = lay.needed_px / page_px
     spare = page_px - lay.needed_px
+    slack = 0.0
     if fill < SPREAD_BELOW:  # share the spare height between the sections, so the page is filled evenly
         spread = _layout(job, best, (spare - 1) / lay.gaps)
         if spread.fits(page_px):
-            lay = spread
-    return lay.doc.write_pdf(**RENDER_OPTIONS), best, fill, len(tried) + (lay is not tried[best])
+            lay, slack = spread, (spare - 1) / lay.gaps
+    return lay.doc.write_pdf(**RENDER_OPTIONS), best, fill, len(tried) + (lay is not tried[best]), slack

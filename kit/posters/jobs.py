@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -16,16 +15,18 @@ from .. import weasy
 from ..errors import ContentError, Problem
 from ..outputs import POSTER_MANIFEST
 from ..repro import atomic_write
-from .fit import Overflow, fit_and_render, worker_init
+from .fit import Overflow, fit_and_render
 from .html import poster_html
 from .manifest import write_manifest
+from .pool import run_jobs
+from .printshop import make_print_jobs, render_print
 from .sizes import SIZES, size_range
 from .spec import PosterSpec, footer_line, poster_specs
 
 if TYPE_CHECKING:
     from ..model import Project
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"  # 2: the fit's slack is kept too (the print-shop posters reuse the fit)
 THUMB_WIDTH = 320  # pixels: shown at 160 CSS px on the Posters page, sharp on high-density screens
 
 
@@ -102,7 +103,7 @@ def _run_job(job: Job) -> dict[str, Any]:
     logger.propagate = False
     start = time.perf_counter()
     try:
-        pdf, body_pt, fill, layouts = fit_and_render(job)
+        pdf, body_pt, fill, layouts, slack = fit_and_render(job)
     except Overflow as e:
         return {"overflow": e.overflow_share, "fixed": e.fixed_share}
     except BaseException as e:  # WeasyPrint's fatal fetch errors are BaseExceptions
@@ -115,9 +116,9 @@ def _run_job(job: Job) -> dict[str, Any]:
     atomic_write(cache / f"{job.key}.pdf", pdf)
     if job.thumbnail:
         atomic_write(cache / f"{job.key}.png", thumbnail_png(pdf))
-    info = {"body_pt": body_pt, "fill": fill, "layouts": layouts, "warnings": records}
+    info = {"body_pt": body_pt, "slack": slack, "fill": fill, "layouts": layouts, "warnings": records}
     info["seconds"] = time.perf_counter() - start
-    atomic_write(cache / f"{job.key}.json", json.dumps({k: info[k] for k in ("body_pt", "fill", "warnings")}).encode())
+    atomic_write(cache / f"{job.key}.json", json.dumps({k: info[k] for k in ("body_pt", "slack", "fill", "warnings")}).encode())
     return info
 
 
@@ -180,9 +181,10 @@ def overflow_problem(job: Job, overflow: float, fixed: float) -> Problem:
 
 def render_all(project: Project, out_dir: Path, only: Iterable[str] | None = None,
                sizes: Iterable[str] = ("a4", "a3"), workers: int | None = None,
-               cache_dir: Path | None = None, use_cache: bool = True) -> list[PosterResult]:
+               cache_dir: Path | None = None, use_cache: bool = True, print_shop: bool = True) -> list[PosterResult]:
     """Render every poster (or those whose slug is in `only`) at each size into `out_dir`:
-    <slug>-a4.pdf, <slug>-a3.pdf and <slug>.png (from the A4). Unchanged posters come from the
+    <slug>-a4.pdf, <slug>-a3.pdf and <slug>.png (from the A4), and with `print_shop` the print-shop
+    versions into `out_dir`/print/ (kit.posters.printshop). Unchanged posters come from the
     cache (keyed by a hash of everything they depend on); the rest render in parallel.
     Raises ContentError listing every poster that does not fit."""
     specs = poster_specs(project)
@@ -202,29 +204,14 @@ def render_all(project: Project, out_dir: Path, only: Iterable[str] | None = Non
     jobs = make_jobs(project, specs, sizes, cache)
     todo = [j for j in jobs if not (use_cache and (cache / f"{j.key}.pdf").is_file() and (cache / f"{j.key}.json").is_file()
                                     and (not j.thumbnail or (cache / f"{j.key}.png").is_file()))]
-    infos: dict[str, dict[str, Any]] = {}
-    if todo:
-        import weasyprint  # noqa: F401 - imported once here so forked workers inherit it
-
-        n = min(workers or os.cpu_count() or 1, len(todo))
-        if n <= 1:
-            for j in todo:
-                infos[j.key] = _run_job(j)
-        else:
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            # the slowest posters first, so the pool does not end waiting on one
-            order = sorted(todo, key=lambda j: -len(j.html) * (2 if j.size == "a3" else 1))
-            with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                                     initializer=worker_init) as pool:
-                for j, info in zip(order, pool.map(_run_job, order)):
-                    infos[j.key] = info
+    infos = run_jobs(_run_job, todo, workers)
     problems = [overflow_problem(j, i["overflow"], i["fixed"]) for j in jobs if "overflow" in (i := infos.get(j.key, {}))]
     problems += [Problem(j.source_file, f"{SIZES[j.size].label} poster", i["refused"])
                  for j in jobs if "refused" in (i := infos.get(j.key, {}))]
     if problems:
         raise ContentError(problems)
+    prints = make_print_jobs(project, jobs) if print_shop else []
+    print_results = render_print(prints, jobs, Path(out_dir), workers, use_cache)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
@@ -242,8 +229,8 @@ def render_all(project: Project, out_dir: Path, only: Iterable[str] | None = Non
             meta["body_pt"], meta["fill"], info["layouts"] if info else 0, info["seconds"] if info else 0.0,
             cached=info is None, warnings=list(meta["warnings"])))
     if only is None and set(sizes) == set(SIZES):
-        _prune(cache, {j.key for j in jobs})
-    write_manifest(project, results)
+        _prune(cache, {j.key for j in jobs} | {j.key for j in prints})
+    write_manifest(project, [*results, *print_results])
     return results
 
 

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from ..model import Project
 
 
-def write_manifest(project: Project, results: Iterable[Any], zip_bytes: int | None = None) -> None:
-    """Record titles and file sizes of `results` (PosterResults), keeping what earlier builds recorded
+def write_manifest(project: Project, results: Iterable[Any], zip_bytes: int | None = None,
+                   print_zip_bytes: int | None = None) -> None:
+    """Record titles and file sizes of `results` (PosterResults; print-shop ones as print-a4, print-a3), keeping what earlier builds recorded
     of other posters, in the order of the Posters page."""
     path = project.root / POSTER_MANIFEST
     try:
@@ -33,4 +34,6 @@ def write_manifest(project: Project, results: Iterable[Any], zip_bytes: int | No
     manifest["posters"] = [posters[s] for s in order if s in posters]
     if zip_bytes is not None:
         manifest["zip"] = zip_bytes
+    if print_zip_bytes is not None:
+        manifest["print_zip"] = print_zip_bytes
     atomic_write(path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .. import repro
 from ..dates import build_time
 from ..errors import ContentError
-from ..outputs import POSTERS, POSTERS_ZIP
+from ..outputs import POSTERS, POSTERS_PRINT, POSTERS_PRINT_ZIP, POSTERS_ZIP
 from .fit import Overflow, fit_and_render
 from .jobs import PosterResult, make_jobs, overflow_problem, render_all
 from .manifest import write_manifest
@@ -29,30 +29,32 @@ def zip_time(project: Project) -> dt.datetime:
     return build_time(max(dates) if dates else None)
 
 
-def write_zip(poster_dir: Path, zip_path: Path, when: dt.datetime | tuple[int, ...]) -> Path:
-    """A reproducible zip (kit.repro) of every poster PDF in `poster_dir`, as posters/<name>.pdf.
+def write_zip(poster_dir: Path, zip_path: Path, when: dt.datetime | tuple[int, ...], folder: str = POSTERS) -> Path:
+    """A reproducible zip (kit.repro) of every poster PDF in `poster_dir`, as `folder`/<name>.pdf.
     `when` is a time or a zip entry's (year, month, day, hour, minute, second)."""
     if isinstance(when, tuple):
         when = dt.datetime(*when, tzinfo=dt.timezone.utc)
-    entries = [(f"{POSTERS}/{pdf.name}", pdf.read_bytes()) for pdf in sorted(poster_dir.glob("*.pdf"))]
+    entries = [(f"{folder}/{pdf.name}", pdf.read_bytes()) for pdf in sorted(poster_dir.glob("*.pdf"))]
     return repro.write_zip(zip_path, entries, when)
 
 
 def build_posters(project: Project, staging: Path) -> list[PosterResult]:
-    """The build step before the site: every poster into `staging/posters/`, the zip beside it, and
-    the manifest the Posters page reads."""
+    """The build step before the site: every poster into `staging/posters/` (the print-shop versions in
+    its print/), the two zips beside it, and the manifest the Posters page reads."""
     out = Path(staging) / POSTERS
     results = render_all(project, out)
     z = write_zip(out, Path(staging) / POSTERS_ZIP, zip_time(project))
-    write_manifest(project, [], zip_bytes=z.stat().st_size)
+    zp = write_zip(out / POSTERS_PRINT, Path(staging) / POSTERS_PRINT_ZIP, zip_time(project), "posters-print")
+    write_manifest(project, [], zip_bytes=z.stat().st_size, print_zip_bytes=zp.stat().st_size)
     return results
 
 
 def publish(staging: Path, downloads: Path) -> None:
-    """The build step after the site: copy the posters and the zip into the site's downloads/."""
+    """The build step after the site: copy the posters and the zips into the site's downloads/."""
     downloads.mkdir(parents=True, exist_ok=True)
     shutil.copytree(Path(staging) / POSTERS, downloads / POSTERS, dirs_exist_ok=True)
-    shutil.copyfile(Path(staging) / POSTERS_ZIP, downloads / POSTERS_ZIP)
+    for name in (POSTERS_ZIP, POSTERS_PRINT_ZIP):
+        shutil.copyfile(Path(staging) / name, downloads / name)
 
 
 def render_example(project: Project, layout: str, size: str, out_dir: Path) -> Path:
@@ -60,7 +62,7 @@ def render_example(project: Project, layout: str, size: str, out_dir: Path) -> P
     spec = example_spec(project, layout)
     job = make_jobs(project, [spec], [size], Path(out_dir))[0]
     try:
-        pdf, _pt, _fill, _n = fit_and_render(job)
+        pdf, _pt, _fill, _n, _slack = fit_and_render(job)
     except Overflow as e:
         raise ContentError([overflow_problem(job, e.overflow_share, e.fixed_share)]) from None
     out = Path(out_dir) / f"{spec.slug}-{size}.pdf"
