@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 from kit import posters
 from kit.checks import load_project
 from kit.errors import ContentError
+from kit.outputs import POSTERS_ZIP
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -54,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as e:
         parser.error(str(e))
     if args.zip:
-        z = posters.write_zip(out, out.parent / posters.ZIP_NAME, posters.zip_date_time(project))
+        z = posters.write_zip(out, out.parent / POSTERS_ZIP, posters.zip_time(project))
         posters.write_manifest(project, [], zip_bytes=z.stat().st_size)
     elapsed = time.perf_counter() - start
     rendered = [r for r in results if not r.cached]

@@ -54,7 +54,7 @@ def poster_text(poster_dir: Path, slug: str, size: str) -> str:
 
 
 def test_every_poster_file_is_there(poster_dir: Path, site: Path) -> None:
-    expected = {f"{s}-{z}.pdf" for s, z in CASES} | {f"{s}.png" for s in SLUGS}
+    expected = {f"{s}-{z}.pdf" for s, z in CASES} | {f"{s}.png" for s in SLUGS} | {"print"}  # print/: tests/test_print_posters.py
     assert {p.name for p in poster_dir.iterdir()} == expected
     assert (site / "downloads" / "posters.zip").is_file()
 

@@ -1,0 +1,39 @@
+"""The poster manifest (kit.outputs.POSTER_MANIFEST): each poster's title and file sizes and the zip's
+size, written by the poster build and read by the Posters page (kit.site.gallery), so the site needs
+none of the poster code."""
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any, Iterable
+
+from ..outputs import POSTER_MANIFEST
+from ..repro import atomic_write
+from .spec import poster_specs
+
+if TYPE_CHECKING:
+    from ..model import Project
+
+
+def write_manifest(project: Project, results: Iterable[Any], zip_bytes: int | None = None,
+                   print_zip_bytes: int | None = None) -> None:
+    """Record titles and file sizes of `results` (PosterResults; print-shop ones as print-a4, print-a3), keeping what earlier builds recorded
+    of other posters, in the order of the Posters page."""
+    path = project.root / POSTER_MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        manifest = {}
+    posters = {p["slug"]: p for p in manifest.get("posters", []) if isinstance(p, dict) and "slug" in p}
+    for r in results:
+        entry = posters.setdefault(r.slug, {"slug": r.slug})
+        entry["title"] = r.title
+        entry[r.size] = r.bytes
+        if r.png:
+            entry["png"] = r.png_bytes
+    order = [s.slug for s in poster_specs(project)]
+    manifest["posters"] = [posters[s] for s in order if s in posters]
+    if zip_bytes is not None:
+        manifest["zip"] = zip_bytes
+    if print_zip_bytes is not None:
+        manifest["print_zip"] = print_zip_bytes
+    atomic_write(path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
