@@ -45,3 +45,21 @@ def darken_for_white_text(hex_colour: str, target: float = AA_TEXT) -> str:
         if contrast(shade, "#ffffff") >= target:
             return shade
     return "#000000"
+
+
+CSS_VARIABLE = re.compile(r"--([\w-]+)\s*:\s*([^;}]+)")
+
+
+def css_colours(*stylesheets: str) -> dict[str, str]:
+    """Every custom property of the stylesheets whose value is a colour, given as #hex or as
+    var(--other) of one (followed to the end): name (without --) -> #hex."""
+    values = {name: value.split("/*")[0].strip() for sheet in stylesheets for name, value in CSS_VARIABLE.findall(sheet)}
+
+    def resolve(name: str, seen: frozenset[str] = frozenset()) -> str | None:
+        value = values.get(name, "")
+        if is_hex(value):
+            return value
+        m = re.fullmatch(r"var\(--([\w-]+)\)", value)
+        return resolve(m.group(1), seen | {name}) if m and m.group(1) not in seen else None
+
+    return {name: hexc for name in values if (hexc := resolve(name))}

@@ -23,7 +23,7 @@ EXTRA_TAGS = {"section", "svg", "path", "fieldset", "legend", "label", "input", 
 GENERIC_ATTRIBUTES = {"class", "id", "title", "lang", "role", "markdown"}  # nh3: title, lang; plus aria-* and data-sg-*
 EXTRA_ATTRIBUTES = {
     "div": {"tabindex"}, "time": {"datetime"},  # the skip link's target, the review dates (overrides/main.html: in <article>)
-    "img": {"loading"},  # the poster gallery (kit/posters.py)
+    "img": {"loading"},  # the poster gallery (kit/site/gallery.py)
     "svg": {"viewbox", "width", "height", "fill", "focusable", "xmlns"}, "path": {"d", "fill"},
     "input": {"type", "name", "autocomplete", "spellcheck"}, "label": {"for"}, "button": {"type"},
     "script": {"src"},

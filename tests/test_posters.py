@@ -16,6 +16,7 @@ from kit.checks import load_project
 from kit.errors import ContentError
 from kit.dates import long_date
 from kit import posters
+from kit.outputs import TOKENS
 
 SLUGS = ["social-networking", "email", "images", "mobile-phones", "live-streaming", "using-the-internet",
          "good-practice-summary", "general-guidelines", "reporting-concerns", "legal-consequences",
@@ -251,14 +252,10 @@ def test_posters_page_lists_every_poster_and_all_its_links_resolve(site: Path) -
         assert target.exists(), f"posters.html links to {ref}, which is not in the site"
 
 
-def _root_colours(css: str) -> dict[str, str]:
-    return dict(re.findall(r"--([\w-]+):\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b", css))
-
-
 def test_text_contrast_on_every_band(project) -> None:
     folder = project.root / "posters"
-    colours = _root_colours((folder / "poster.css").read_text(encoding="utf-8"))
-    colours["board-bg"] = project.board.colour_accessible
+    colours = colour.css_colours((project.root / TOKENS).read_text(encoding="utf-8"),
+                                 (folder / "poster.css").read_text(encoding="utf-8"), f"--sg-board: {project.board.colour};")
     pairs = [(name[:-3], colours[name], colours[name[:-3] + "-bg"]) for name in colours if name.endswith("-fg")]
     assert len(pairs) >= 10
     # muted text (review date, the law under each offence) also sits on the table's tinted rows

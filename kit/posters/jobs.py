@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import weasy
 from ..errors import ContentError, Problem
-from ..outputs import POSTER_MANIFEST
+from ..outputs import POSTER_MANIFEST, TOKENS
 from ..repro import atomic_write
 from .fit import Overflow, fit_and_render
 from .html import poster_html
@@ -141,7 +141,7 @@ def _inputs_digest(project: Project) -> str:
     root = project.root
     files = [p for p in (root / "posters").rglob("*") if p.is_file() and p.suffix in (".css", ".svg", ".png", ".html")]
     files += sorted((root / "docs" / "assets" / "fonts").glob("*.woff2")) + [root / "docs" / "assets" / "fonts" / "fonts.css"]
-    files += [root / "docs" / project.board.logo, *Path(__file__).parent.glob("*.py")]
+    files += [root / TOKENS, root / "docs" / project.board.logo, *Path(__file__).parent.glob("*.py")]
     libs = ",".join(f"{n}={version(n)}" for n in ("weasyprint", "pydyf", "pypdfium2", "segno", "pillow"))
     renderer = weasy.renderer_identity()
     return hashlib.sha256(f"{CACHE_VERSION}|{libs}|{renderer}|{_tree_digest(files, root)}".encode()).hexdigest()

@@ -18,9 +18,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import weasy
-from ..colour import rgb
+from ..colour import CSS_VARIABLE, css_colours, rgb
 from ..errors import ContentError, Problem
 from ..outputs import POSTERS_PRINT as PRINT_DIR
+from ..outputs import TOKENS
 from ..repro import atomic_write
 from .fit import render_fitted
 from .pool import run_jobs
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 
 CMYK_PROFILE = Path("/usr/share/color/icc/ghostscript/default_cmyk.icc")  # Debian package libgs-common
 PRINT_OPTIONS = {"pdf_variant": "pdf/x-4"}
-TOKEN = re.compile(r"--([\w-]+):\s*(#[0-9a-fA-F]{6}|#[0-9a-fA-F]{3})\b")
 
 
 def cmyk(hex_colour: str) -> tuple[float, float, float, float]:
@@ -80,10 +80,12 @@ def cmyk_fetcher(roots: tuple[str, ...]) -> Any:
 
 
 def colour_tokens(project: Project) -> dict[str, str]:
-    """The design tokens of posters/poster.css (name -> #hex), with the board's colour as board-bg."""
-    tokens = dict(TOKEN.findall((project.root / "posters" / "poster.css").read_text(encoding="utf-8")))
-    tokens["board-bg"] = project.board.colour_accessible
-    return tokens
+    """The colour pairs of posters/poster.css (name -> #hex), each followed to the kit's palette
+    (tokens.css) and the board's colour."""
+    poster_css = (project.root / "posters" / "poster.css").read_text(encoding="utf-8")
+    colours = css_colours((project.root / TOKENS).read_text(encoding="utf-8"), poster_css,
+                          f"--sg-board: {project.board.colour};")
+    return {name: colours[name] for name in dict(CSS_VARIABLE.findall(poster_css)) if name in colours}
 
 
 def print_css(project: Project) -> str:
