@@ -116,6 +116,17 @@ def test_axe_finds_nothing_on_the_zensical_site(browser, zensical_site: Path, pr
     assert not problems, "\n".join(problems)
 
 
+def zensical_search(page, query: str) -> list[str]:
+    """Zensical's search is a dialog in a web component's shadow DOM (Playwright's locators reach
+    into it): open it, type, and return the addresses of the results."""
+    page.click(".md-search__button")
+    page.locator("dialog input").first.wait_for(timeout=15_000)
+    page.keyboard.type(query, delay=20)
+    results = page.locator("dialog a[href*='?h=']")
+    results.first.wait_for(timeout=15_000)
+    return [results.nth(i).get_attribute("href") or "" for i in range(results.count())]
+
+
 @pytest.mark.browser
 def test_search_works_from_file_with_zensical(browser, zensical_site: Path, tmp_path: Path) -> None:  # noqa: F811
     with zipfile.ZipFile(zensical_site / OFFLINE_ZIP) as zf:
@@ -124,7 +135,6 @@ def test_search_works_from_file_with_zensical(browser, zensical_site: Path, tmp_
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     for rel in ("index.html", "topics/email.html"):
         page.goto(folder.joinpath(rel).as_uri())
-        page.click(".md-search__input")
-        titles = [r["title"] for r in search(page, "webcam")]
-        assert "Live streaming media" in titles, (rel, titles)
+        hrefs = zensical_search(page, "webcam")
+        assert any(h.startswith("file://") and "topics/live-streaming.html" in h for h in hrefs), (rel, hrefs)
     page.close()
