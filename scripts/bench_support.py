@@ -14,26 +14,21 @@ def line(label: str, value: str, note: str = "") -> None:
     print(f"  {label:<64} {value:>10}  {note}".rstrip())
 
 
-
 def secs(t: float | None) -> str:
     return "n/a" if t is None else f"{t:.1f} s"
-
 
 
 def size(n: int) -> str:
     return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
 
 
-
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
-
 
 
 def children_cpu() -> float:
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
     return usage.ru_utime + usage.ru_stime
-
 
 
 def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -47,10 +42,8 @@ def timed(cmd: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, subpro
     return elapsed, run
 
 
-
 def cpu_note(run: subprocess.CompletedProcess[str]) -> str:
     return f"CPU {getattr(run, 'cpu', 0.0):.1f} s"
-
 
 
 def timed_best(cmd: list[str], cwd: Path, env: dict[str, str], runs: int, out: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
@@ -68,11 +61,9 @@ def timed_best(cmd: list[str], cwd: Path, env: dict[str, str], runs: int, out: P
     return best
 
 
-
 def failed(what: str, run: subprocess.CompletedProcess[str]) -> None:
     tail = "\n".join((run.stdout + run.stderr).strip().splitlines()[-8:])
     print(f"  {what} failed (exit {run.returncode}):\n    " + tail.replace("\n", "\n    "))
-
 
 
 def sizes(site: Path) -> None:

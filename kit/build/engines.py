@@ -18,7 +18,6 @@ class BuildFailed(Exception):
     """A step failed; its own output has already said why."""
 
 
-
 def editor_messages(output: str, root: Path | None = None) -> list[str]:
     """The warnings and errors of a MkDocs run in the editor's terms: file paths from the project
     root, no INFO chatter, and a Python traceback cut down to its last line (and the project file
@@ -52,7 +51,6 @@ def editor_messages(output: str, root: Path | None = None) -> list[str]:
         elif out and line.startswith((" ", "\t")) and line.strip():
             out[-1] += " " + line.strip()
     return sorted(out, key=lambda m: m.startswith("Aborted"))  # the summary last
-
 
 
 def engine_env(root: Path) -> dict[str, str]:

@@ -32,7 +32,6 @@ def print_review_warnings(project: Project) -> None:
             print(f"  - {row.file}: due {row.next_review} (in {row.days_left} days)", file=sys.stderr)
 
 
-
 def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
     """Check the content, build every output into a temporary folder, then swap it in for `site`."""
     project = load_project(root)  # raises ContentError listing every problem, before anything is written

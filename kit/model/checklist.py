@@ -13,14 +13,12 @@ class ChecklistItem:
     markdown: str
 
 
-
 @dataclass
 class ChecklistGroup:
     slug: str
     title: str
     path: str
     items: list[ChecklistItem]
-
 
 
 def checklist_groups(topics: list[Topic]) -> list[ChecklistGroup]:

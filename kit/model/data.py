@@ -33,7 +33,6 @@ CHANGE_KEYS = ("was", "now", "by", "date")
 CHANGE_OPTIONAL = ("seed",)  # seed: true = `was` quotes the 2012 guidance word for word
 
 
-
 @dataclass(frozen=True)
 class Link:
     id: str
@@ -74,7 +73,6 @@ class Offence:
 class Offences:
     checked_on: dt.date | None
     rows: tuple[Offence, ...]
-
 
 
 def _load_yaml_file(root: Path, rel: str, p: Problems) -> tuple[Any, dict[str, int]]:
@@ -217,14 +215,12 @@ def load_offences(root: Path, links: dict[str, Link], p: Problems) -> Offences:
     return Offences(checked, tuple(rows))
 
 
-
 def link_definitions(links: dict[str, Link]) -> str:
     """Reference-style Markdown definitions for every address in docs/data/links.yml."""
     return "\n".join(f'[{link.id}]: {link.url} "{link.title}"' for link in links.values())
 
 
 NOT_STATED = "Not stated here: check on legislation.gov.uk"
-
 
 
 def maximum_cells(o: Offence) -> tuple[str, str]:

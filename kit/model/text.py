@@ -24,7 +24,6 @@ INLINE_URL = re.compile(r"(?<![\w\"'=])(https?://[^\s)\]>\"']+)")
 CODE_SPAN = re.compile(r"`[^`]*`")
 
 
-
 def prose_lines(body: str) -> Iterator[tuple[int, str]]:
     """(offset, line) for each line outside fenced code, with inline code removed: examples are not content."""
     fenced = False
@@ -52,7 +51,6 @@ def check_placeholders(page: Page, p: Problems) -> None:
     for offset, line in prose_lines(page.body):
         for m in PLACEHOLDER.findall(line):
             p.add(page.file, f"line {page.body_line + offset}", f"the fill-in field {m} has not been filled in: replace it with the real text")
-
 
 
 def tagline(home_page: str) -> str:

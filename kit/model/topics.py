@@ -32,7 +32,6 @@ CHECKLIST_PAGE = "checklist.md"
 BUILDER_PAGE = "policy/builder.md"
 
 
-
 @dataclass
 class Topic:
     slug: str
@@ -60,7 +59,6 @@ class Lists:
     title: str
     parts: dict[str, list[str]]
     last_reviewed: dt.date | None
-
 
 
 def read_topic(page: Page, rendered: str, p: Problems) -> Topic:

@@ -13,12 +13,8 @@ ICONS = {
 }
 
 
-
-
-
 def _bullets(items: list[str]) -> str:
     return "\n".join(f"- {i}" for i in items)
-
 
 
 def topic_markdown(topic: Topic) -> str:
@@ -43,7 +39,6 @@ def topic_markdown(topic: Topic) -> str:
     if topic.source_note and topic.poor:
         out += [f'!!! note "About the source"\n    {topic.source_note}', ""]
     return "\n".join(out)
-
 
 
 def site_markdown(project: Project, rel: str) -> str:

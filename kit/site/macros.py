@@ -14,7 +14,6 @@ def phone_href(phone: str) -> str:
     return "tel:" + re.sub(r"[^\d+]", "", phone)
 
 
-
 def board_contacts_markdown(project: Project) -> str:
     lines = []
     for c in project.board.contacts:
@@ -30,7 +29,6 @@ def board_contacts_markdown(project: Project) -> str:
     return "\n".join(lines)
 
 
-
 def formerly(link: Link) -> str:
     bits = []
     if link.formerly:
@@ -42,10 +40,8 @@ def formerly(link: Link) -> str:
     return f'<span class="sg-formerly">{" ".join(bits)}</span>' if bits else ""
 
 
-
 def _law(o: Offence) -> str:
     return f"[{o.statute}, {o.section}][{o.link}]"
-
 
 
 def _changes_markdown(rows: list[Offence], heading: str) -> list[str]:
@@ -65,7 +61,6 @@ def _changes_markdown(rows: list[Offence], heading: str) -> list[str]:
     return out
 
 
-
 def _marks(o: Offence) -> str:
     marks = []
     if o.changes and o.source == "original":
@@ -77,7 +72,6 @@ def _marks(o: Offence) -> str:
     return "<br>" + "<br>".join(marks) if marks else ""
 
 
-
 def offences_table_markdown(project: Project) -> str:
     """The offences the 2012 guidance listed (source: original), then what changed."""
     rows = ["| Offence | Law | Maximum on summary conviction | Maximum on indictment |", "|---|---|---|---|"]
@@ -86,7 +80,6 @@ def offences_table_markdown(project: Project) -> str:
         summary, indictment = maximum_cells(o)
         rows.append(f"| {o.offence}{_marks(o)} | {_law(o)} | {summary} | {indictment} |")
     return "\n".join(["\n".join(rows), "", *_changes_markdown(original, "What has changed since the 2012 guidance")])
-
 
 
 def added_offences_table_markdown(project: Project) -> str:
@@ -100,7 +93,6 @@ def added_offences_table_markdown(project: Project) -> str:
     return "\n".join(["\n".join(rows), "", *_changes_markdown(added, "Notes on the offences the 2012 guidance did not list")])
 
 
-
 def topic_cards_markdown(project: Project) -> str:
     """Cards linking to each topic page, in navigation order (title and description from front matter)."""
     out = ['<ul class="sg-cards" markdown>']
@@ -109,7 +101,6 @@ def topic_cards_markdown(project: Project) -> str:
         if path.startswith("topics/") and page:
             out += ["<li markdown>", "", f"**[{page.meta.get('title', '')}]({path})**", "", str(page.meta.get("description", "")), "", "</li>"]
     return "\n".join(out + ["</ul>"])
-
 
 
 def review_schedule_markdown(project: Project) -> str:
@@ -128,7 +119,6 @@ def review_schedule_markdown(project: Project) -> str:
             status += f" (in {r.days_left} days)"
         rows.append(f"| [{title}]({r.path}) | {day(r.last_reviewed)} | {day(r.next_review)} | {status} |")
     return "\n".join(rows) + f"\n\nStatus as on {day(on)}, when this site was built."
-
 
 
 def whats_new_markdown(project: Project) -> str:

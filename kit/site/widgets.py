@@ -12,10 +12,8 @@ from ..model.topics import FORM_PAGE, POLICY_PAGE
 PLACEHOLDER_HTML = re.compile(r'<mark class="sg-placeholder">(.*?)</mark>', re.S)
 
 
-
 FILLS = (("organisation", re.compile(r"organisation name|name of organisation", re.I)),
          ("contact", re.compile(r"contact", re.I)))
-
 
 
 def checklist_markdown(groups: list[ChecklistGroup]) -> str:
@@ -50,11 +48,9 @@ def checklist_markdown(groups: list[ChecklistGroup]) -> str:
     return "\n".join(out)
 
 
-
 def fill_kind(placeholder: str) -> str:
     """Which of the builder's boxes fills a placeholder: 'organisation', 'contact' or '' (none)."""
     return next((kind for kind, pattern in FILLS if pattern.search(placeholder)), "")
-
 
 
 def _mark_fills(text: str) -> str:
@@ -65,10 +61,8 @@ def _mark_fills(text: str) -> str:
     return PLACEHOLDER_HTML.sub(mark, text)
 
 
-
 def _demote(text: str) -> str:
     return re.sub(r"^(#{1,5})(\s)", r"#\1\2", text, flags=re.M)
-
 
 
 def policy_builder_markdown(project: Project, rendered: dict[str, str]) -> str:
