@@ -13,6 +13,7 @@ import hashlib
 import json
 import re
 import shutil
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,6 +125,20 @@ def make_print_jobs(project: Project, jobs: list[Any]) -> list[PrintJob]:
     return out
 
 
+FILE_ID = re.compile(rb"/ID \[\([0-9a-f]{32}\) \([0-9a-f]{32}\)\]")
+XMP_DOCUMENT_ID = re.compile(rb"xmp\.did:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def fixed_document_id(pdf: bytes) -> bytes:
+    """WeasyPrint writes a random XMP DocumentID and file /ID into a PDF/X file: both made from the
+    file's own content instead, so that two builds of the same sources give the same bytes (each
+    replaced by one of the same length, so no offset in the file moves)."""
+    bare = FILE_ID.sub(b"", XMP_DOCUMENT_ID.sub(b"xmp.did:", pdf))
+    digest = hashlib.sha256(bare).hexdigest()
+    pdf = XMP_DOCUMENT_ID.sub(f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'sg-poster:' + digest)}".encode(), pdf)
+    return FILE_ID.sub(f"/ID [({digest[:32]}) ({digest[:32]})]".encode(), pdf)
+
+
 def run_print_job(job: PrintJob) -> dict[str, Any]:
     """Worker: render one print-shop poster into the cache at its screen poster's fit."""
     cache = Path(job.cache_dir)
@@ -134,7 +149,7 @@ def run_print_job(job: PrintJob) -> dict[str, Any]:
         if (url := weasy.refused_url(e)) is None:
             raise
         return {"refused": weasy.REFUSED.format(url=url)}
-    atomic_write(cache / f"{job.key}.pdf", doc.write_pdf(**PRINT_OPTIONS))
+    atomic_write(cache / f"{job.key}.pdf", fixed_document_id(doc.write_pdf(**PRINT_OPTIONS)))
     atomic_write(cache / f"{job.key}.json", json.dumps({"pages": len(doc.pages)}).encode())
     return {"pages": len(doc.pages)}
 
