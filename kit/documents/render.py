@@ -13,6 +13,7 @@ import jinja2
 
 from .. import dates, pdf_tags, weasy
 from ..errors import ContentError, Problem
+from ..templates import kit_templates
 from .content import document_date
 
 if TYPE_CHECKING:
@@ -37,9 +38,7 @@ def documents_dir(project: Project) -> Path:
 
 
 def templates(project: Project) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(documents_dir(project))),
-                              autoescape=True, undefined=jinja2.StrictUndefined,
-                              trim_blocks=True, lstrip_blocks=True)
+    return kit_templates(documents_dir(project))
 
 
 def css_urls(project: Project, *names: str) -> list[str]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..dates import build_time, long_date
+from ..templates import kit_templates
 from .sizes import SIZES
 from .spec import PosterSpec, footer_line, short_address
 
@@ -46,10 +47,7 @@ def balance(items: list[str], line: int = 46) -> int:
 
 
 def _jinja(poster_dir: Path, links: dict[str, str] | None = None):  # noqa: ANN202 - a jinja2.Environment
-    import jinja2
-
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(poster_dir)), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env = kit_templates(poster_dir)
     env.filters["inline"] = lambda text: inline(text, links)
     env.filters["balance"] = balance
     return env
