@@ -3,6 +3,7 @@ CPU), and the sizes of a built site."""
 from __future__ import annotations
 
 import resource
+import shutil
 import subprocess
 import time
 from pathlib import Path

@@ -21,7 +21,7 @@ from kit.build import pipeline
 from kit.model import Project
 from kit.outputs import DOCUMENTS, OFFLINE_ZIP
 from tests.browser_support import WIDTHS, built_pages, format_violations, run_axe, serve, site_prefix
-from tests.test_browser import browser, search  # noqa: F401 - the shared browser
+from tests.test_browser import browser  # noqa: F401 - the shared browser
 
 SIMILAR = 0.95  # share of a page's words the two engines must have in common
 

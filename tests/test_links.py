@@ -20,7 +20,6 @@ from kit.model import Project
 from kit.links.checker import check_site
 from kit.links.report import LinkProblem, Report
 from kit.links.rules import RETIRED_DOMAINS, bare, host_of
-from kit.build import pipeline as build_script
 from kit.build import engines
 from scripts import linkcheck
 
