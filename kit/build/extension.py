@@ -29,7 +29,7 @@ from ..dates import long_date, today
 from ..errors import ContentError
 from ..model import Project
 from ..model.data import link_definitions
-from ..model.reviews import OVERDUE, status
+from ..model.reviews import DUE_SOON, OVERDUE, status
 from ..site.layout import site_markdown
 
 _current_page: str | None = None  # set by the MkDocs hook before each page
@@ -80,11 +80,12 @@ def review_markdown(project: Project, rel: str) -> tuple[str, str]:
     if page is None or page.next_review is None:
         return "", ""
     last, nxt = page.last_reviewed, page.next_review
+    now = status(nxt, today())
     overdue = ('<div class="admonition warning sg-overdue" role="note">\n'
                '<p class="admonition-title">Overdue for review</p>\n'
                f"<p>This page was due for review on {long_date(nxt)}. Check it against current policy and law "
-               "before relying on it.</p>\n</div>\n\n") if status(nxt, today()) == OVERDUE else ""
-    soon = " (due soon)" if status(nxt, today()) == "due soon" else ""
+               "before relying on it.</p>\n</div>\n\n") if now == OVERDUE else ""
+    soon = " (due soon)" if now == DUE_SOON else ""
     after = (f'<p class="sg-review" data-sg-next-review="{nxt.isoformat()}">\n'
              f'Page last reviewed <time datetime="{last.isoformat() if last else ""}">{long_date(last)}</time>.\n'
              f'Next review due <time datetime="{nxt.isoformat()}">{long_date(nxt)}</time>{soon}.\n</p>\n')

@@ -19,15 +19,13 @@ def _filled(project: Project, names: dict[str, Any], p: Problems) -> Project:
     return dataclasses.replace(project, rendered=rendered, topics=topics, summary=summary, guidelines=guidelines, filled=True)
 
 
-def fill_project(project: Project, p: Problems) -> Project:
-    """Fill every page, reporting each problem in `p`. Twice: the checklist and the policy builder
-    are made from other pages' filled-in text, so those are filled first without them."""
-    names = base_names(project)
-    first = _filled(project, names, Problems())
-    return _filled(project, {**names, **widget_names(first)}, p)
-
-
 def context_for(project: Project) -> dict[str, Any]:
-    """Every name a page may use, as the pages are filled with them."""
+    """Every name a page may use. The checklist and the policy builder are made from other pages'
+    filled-in text, so those pages are filled once without them first."""
     names = base_names(project)
     return {**names, **widget_names(_filled(project, names, Problems()))}
+
+
+def fill_project(project: Project, p: Problems) -> Project:
+    """Fill every page with every name, reporting each problem in `p`."""
+    return _filled(project, context_for(project), p)

@@ -72,25 +72,27 @@ def _marks(o: Offence) -> str:
     return "<br>" + "<br>".join(marks) if marks else ""
 
 
+def _offences_table(project: Project, source: str, heading: str, *, in_force: bool) -> str:
+    """One offences table (the rows of one `source`), then its rows' changes and notes under `heading`."""
+    offences = [o for o in project.offences.rows if o.source == source]
+    head = ["Offence or duty" if in_force else "Offence", "Law", *(["In force"] if in_force else []),
+            "Maximum on summary conviction", "Maximum on indictment"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for o in offences:
+        summary, indictment = maximum_cells(o)
+        when = [o.in_force or "Not stated"] if in_force else []
+        rows.append("| " + " | ".join([f"{o.offence}{_marks(o)}", _law(o), *when, summary, indictment]) + " |")
+    return "\n".join(["\n".join(rows), "", *_changes_markdown(offences, heading)])
+
+
 def offences_table_markdown(project: Project) -> str:
     """The offences the 2012 guidance listed (source: original), then what changed."""
-    rows = ["| Offence | Law | Maximum on summary conviction | Maximum on indictment |", "|---|---|---|---|"]
-    original = [o for o in project.offences.rows if o.source == "original"]
-    for o in original:
-        summary, indictment = maximum_cells(o)
-        rows.append(f"| {o.offence}{_marks(o)} | {_law(o)} | {summary} | {indictment} |")
-    return "\n".join(["\n".join(rows), "", *_changes_markdown(original, "What has changed since the 2012 guidance")])
+    return _offences_table(project, "original", "What has changed since the 2012 guidance", in_force=False)
 
 
 def added_offences_table_markdown(project: Project) -> str:
     """The offences (and the duty) the 2012 guidance did not list (source: added), then their notes."""
-    rows = ["| Offence or duty | Law | In force | Maximum on summary conviction | Maximum on indictment |",
-            "|---|---|---|---|---|"]
-    added = [o for o in project.offences.rows if o.source == "added"]
-    for o in added:
-        summary, indictment = maximum_cells(o)
-        rows.append(f"| {o.offence}{_marks(o)} | {_law(o)} | {o.in_force or 'Not stated'} | {summary} | {indictment} |")
-    return "\n".join(["\n".join(rows), "", *_changes_markdown(added, "Notes on the offences the 2012 guidance did not list")])
+    return _offences_table(project, "added", "Notes on the offences the 2012 guidance did not list", in_force=True)
 
 
 def topic_cards_markdown(project: Project) -> str:
