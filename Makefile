@@ -54,8 +54,12 @@ linkcheck: .venv/ready  ## Check every external address on the real web; report 
 check-reviews: .venv/ready  ## List every page's review dates; fails when a page is overdue (forks: run on a schedule)
 	$(PY) scripts/check_reviews.py
 
-bench: .venv/ready  ## Time the builds (plain MkDocs, with the PDF plugin, full cold, incremental) and list output sizes
-	$(PY) scripts/bench.py
+.venv/bench-ready: .venv/ready requirements-bench.txt
+	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-bench.txt -c requirements.txt
+	touch $@
+
+bench: .venv/bench-ready  ## Time the builds (bare, plain pipeline with the PDF plugin, full cold, incremental: ratios, CPU) and list output sizes
+	$(PY) scripts/bench.py $(ARGS)
 
 bench-web: .venv/ready node_modules/.bench-ready  ## Home page transfer size in Chromium (gzip; goal 250 KB), Lighthouse scores, search index and offline zip sizes of site/
 	$(PY) scripts/bench_web.py

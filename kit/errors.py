@@ -39,6 +39,10 @@ class ContentError(Exception):
         self.problems = problems
         super().__init__(self.report())
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        # Raised in a worker process (the posters render beside the site): it crosses back whole.
+        return (ContentError, (self.problems,))
+
     def report(self) -> str:
         n = len(self.problems)
         head = f"{n} problem{'s' if n != 1 else ''} in the content:"

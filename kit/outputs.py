@@ -19,7 +19,6 @@ OFFLINE_ZIP = Path(DOWNLOADS) / "offline-site.zip"
 POSTER_SIZES = {"a4": "A4", "a3": "A3"}  # paper sizes and their labels, in the order pages list them
 TOKENS = Path("docs") / "assets" / "stylesheets" / "tokens.css"  # every colour, for the site, posters and documents
 POSTER_MANIFEST = Path(".cache") / "posters" / "manifest.json"  # titles and sizes, for the Posters page
+DOCUMENT_CACHE = Path(".cache") / "documents"  # rendered documents by content hash, with the files each read
+TEST_SUITE_RECORD = Path(".cache") / "test-suite.json"  # the last full test run: its time, for make bench
 
-
-def human_size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"

@@ -42,9 +42,10 @@ def _classes() -> tuple[type, type]:
     class LocalFetcher(URLFetcher):
         """Serves file: URLs inside `roots`, and data: URLs (which fetch nothing); refuses the rest."""
 
-        def __init__(self, roots: Iterable[Path]):
+        def __init__(self, roots: Iterable[Path], served: list[Path] | None):
             super().__init__(allowed_protocols={"file", "data"})
             self.roots = tuple(Path(r).resolve() for r in roots)
+            self.served = served
 
         def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN202 - a URLFetcherResponse
             scheme = url.split(":", 1)[0].lower()
@@ -52,6 +53,8 @@ def _classes() -> tuple[type, type]:
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if not any(path.is_relative_to(root) for root in self.roots):
                     raise FetchRefused(url)
+                if self.served is not None:
+                    self.served.append(path)
             elif scheme != "data":
                 raise FetchRefused(url)
             return super().fetch(url, headers)
@@ -59,9 +62,10 @@ def _classes() -> tuple[type, type]:
     return LocalFetcher, FetchRefused
 
 
-def local_fetcher(roots: Iterable[Path]):  # noqa: ANN201 - a weasyprint URLFetcher
-    """A WeasyPrint url_fetcher that reads only files inside `roots`."""
-    return _classes()[0](roots)
+def local_fetcher(roots: Iterable[Path], served: list[Path] | None = None):  # noqa: ANN201 - a weasyprint URLFetcher
+    """A WeasyPrint url_fetcher that reads only files inside `roots`, adding each file it reads to
+    `served` (what a cached render depends on)."""
+    return _classes()[0](roots, served)
 
 
 def refused_url(error: BaseException | None) -> str | None:

@@ -107,21 +107,34 @@ def sizes(site: Path) -> None:
 
 
 def plain_pdf_config(root: Path) -> Path | None:
-    """mkdocs.yml with the whole-guide PDF plugin as the package gives it (it renders the PDF
-    itself, always on), every other setting unchanged. None when the project has no such plugin."""
+    """mkdocs.yml with the whole-guide PDF plugin mkdocs-to-pdf on as the package gives it (it renders
+    the guide itself, always on), every other setting unchanged: the plain pipeline. None when the
+    plugin is not installed (`make bench` installs it from requirements-bench.txt)."""
+    from importlib.metadata import entry_points
+
     import yaml
 
     from kit import yamlio
 
-    config, _ = yamlio.load((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    plugins = config.get("plugins") or []
-    names = [next(iter(p)) if isinstance(p, dict) else p for p in plugins]
-    pdf = next((n for n in names if n in ("to-pdf", "with-pdf")), None)
-    if pdf is None:
+    if not any(e.name == "to-pdf" for e in entry_points(group="mkdocs.plugins")):
         return None
-    config["plugins"] = [p for p, n in zip(plugins, names) if n != pdf] + [{pdf: {"output_path": "downloads/guide.pdf"}}]
-    config["hooks"] = [h for h in config.get("hooks") or [] if "pdf" not in str(h)]
+    config, _ = yamlio.load((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    config["plugins"] = [*(config.get("plugins") or []), {"to-pdf": {"output_path": "downloads/guide.pdf"}}]
     path = root / "mkdocs.bench-plain-pdf.yml"
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
+
+def test_suite_record(root: Path) -> None:
+    """The last full test run on this machine, as tests/conftest.py records it."""
+    import json
+
+    from kit.outputs import TEST_SUITE_RECORD
+
+    try:
+        record = json.loads((root / TEST_SUITE_RECORD).read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        line("last full run (make test)", "n/a", "no full run recorded yet: run make test, or bench --tests")
+        return
+    line(f"last full run ({record['tests']} tests, {record['outcome']})", secs(record["seconds"]),
+         f"at {record['finished']} on commit {record['commit'][:10]}")

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from ..documents.guide import guide_pdf
 from ..documents.guide_pages import GuideBookFailed
-from ..documents.policy_docx import write_policy_docx
+from ..documents.cache import cached_bytes, docx_key
+from ..documents.policy_docx import policy_docx_bytes
 from ..documents.policy_pdf import checklist_pdf, form_pdf, policy_pdf
 from ..documents.render import Rendered, RenderError
 from ..model import Project
@@ -54,6 +55,8 @@ def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | 
         except RenderError as e:
             raise DocumentsFailed(f"{NAMES[key]}: WeasyPrint reported errors: {e}") from None
         pages = f", {result.pages} pages" if isinstance(result, Rendered) else ""
+        if result is True or getattr(result, "cached", False):
+            pages += " (unchanged: from the cache)"
         timings.append((NAMES[key], time.perf_counter() - start, pages))
         made[key] = out
 
@@ -72,7 +75,7 @@ def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | 
             raise DocumentsFailed(f"{GUIDE}: {e}") from None
 
     step("guide", guide)
-    step("policy-docx", lambda out: write_policy_docx(project, out))
+    step("policy-docx", lambda out: cached_bytes(project, out, docx_key(project), lambda: policy_docx_bytes(project)))
     step("policy-pdf", lambda out: policy_pdf(project, out))
     step("form", lambda out: form_pdf(project, out))
     step("checklist", lambda out: checklist_pdf(project, out))

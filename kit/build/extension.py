@@ -31,6 +31,7 @@ from ..model import Project
 from ..model.data import link_definitions
 from ..model.reviews import DUE_SOON, OVERDUE, status
 from ..site.layout import site_markdown
+from ..sizes import file_sizes, fill_sizes
 
 _current_page: str | None = None  # set by the MkDocs hook before each page
 _cache: dict[str, tuple[tuple[Any, ...], Project | ContentError]] = {}
@@ -123,7 +124,10 @@ class FillPages(Preprocessor):
             return problems_markdown(e).splitlines()
         if rel not in project.pages:
             return lines
-        return page_markdown(project, rel).splitlines()
+        text = page_markdown(project, rel)
+        if os.environ.get("SG_SERVE") == "1":  # no build fills in the sizes: those of the last `make build`
+            text = fill_sizes(text, file_sizes(self.root / "site"), missing="size not known until make build")
+        return text.splitlines()
 
 
 class FillExtension(Extension):

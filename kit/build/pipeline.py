@@ -1,6 +1,7 @@
-"""The build: check, then posters, the site, the documents, the Content Security Policy and the
-offline copy, in a temporary folder next to site/ that replaces it only when every step has
-succeeded: a failed build leaves the previous site/ untouched."""
+"""The build: check; then the posters (in a process of their own) beside the site's pages and the
+documents; then the file sizes the pages show, the Content Security Policy and the offline copy. It
+builds in a temporary folder next to site/ that replaces it only when every step has succeeded: a
+failed build leaves the previous site/ untouched."""
 from __future__ import annotations
 
 import os
@@ -13,6 +14,8 @@ from ..checks import load_project
 from ..dates import commit_epoch
 from ..model import Project
 from ..model import reviews
+from ..sizes import SizeMissing, fill_site_sizes
+from .alongside import alongside
 from .csp import protect_site
 from .documents import DocumentsFailed, build_documents
 from .engines import BuildFailed, build_site
@@ -41,15 +44,23 @@ def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
     site.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=site.parent, prefix=f".{site.name}-building-") as tmp:
         new = Path(tmp) / "site"
-        # STEP: before the site (outputs the site's pages describe, e.g. poster thumbnails and sizes)
-        poster_kit.build_posters(project, Path(tmp) / "posters")  # PDFs, thumbnails and zip; sizes for the Posters page
-        build_site(root, new, engine)
-        repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
-        # STEP: after the site, into new / "downloads" (posters, documents; run in parallel where possible)
-        poster_kit.publish(Path(tmp) / "posters", new / "downloads")
-        try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)
-            build_documents(project, new / "downloads")
-        except DocumentsFailed as e:
+        staging = Path(tmp) / "posters"
+        poster_kit.write_plan(project)  # the list of posters, for the Posters page
+        # STEP: the posters (PDFs, thumbnails, zips), in a process of their own beside the next steps
+        with alongside(poster_kit.build_posters, project, staging) as posters:
+            build_site(root, new, engine)
+            repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
+            posters.raise_if_failed()
+            try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)
+                build_documents(project, new / "downloads")
+            except DocumentsFailed as e:
+                raise BuildFailed(str(e)) from None
+            posters.result()
+        poster_kit.publish(staging, new / "downloads")
+        # STEP: the sizes of the files the pages offer, now that they all exist (kit/sizes.py)
+        try:
+            fill_site_sizes(new)
+        except SizeMissing as e:
             raise BuildFailed(str(e)) from None
         # STEP: a Content Security Policy in every page, hashing its inline scripts and styles (kit/csp.py)
         protect_site(new)  # before the zip, so that the offline copy carries it too

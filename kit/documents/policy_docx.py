@@ -207,11 +207,16 @@ def _repeat_header(row) -> None:  # noqa: ANN001 - a python-docx table row
     tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
 
-def write_policy_docx(project: Project, out: Path) -> Path:
-    """The Word policy at `out`: python-docx's entries, in the order it wrote them, rezipped by the
-    kit's reproducible zip (every entry dated the build's time, fixed permissions)."""
+def policy_docx_bytes(project: Project) -> bytes:
+    """The Word policy: python-docx's entries, in the order it wrote them, rezipped by the kit's
+    reproducible zip (every entry dated the build's time, fixed permissions)."""
     buffer = io.BytesIO()
     policy_docx(project).save(buffer)
     with zipfile.ZipFile(buffer) as written:
         entries = [(info.filename, written.read(info.filename)) for info in written.infolist()]
-    return repro.write_zip(out, entries, build_time(document_date(project, PAGES)))
+    return repro.zip_bytes(entries, build_time(document_date(project, PAGES)))
+
+
+def write_policy_docx(project: Project, out: Path) -> Path:
+    repro.atomic_write(out, policy_docx_bytes(project))
+    return out

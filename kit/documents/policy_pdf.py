@@ -11,7 +11,8 @@ from ..dates import long_date
 from ..model.checklist import checklist_groups
 from ..model.topics import CHECKLIST_PAGE, FORM_PAGE, POLICY_PAGE
 from .content import Block, document_date, form_document, inline_html, language, page_url, policy_document
-from .render import Rendered, css_urls, documents_dir, metadata, render, templates
+from .cache import cached_render
+from .render import Rendered, css_urls, documents_dir, metadata, templates
 
 if TYPE_CHECKING:
     from ..model import Project
@@ -22,7 +23,7 @@ def _template_pdf(project: Project, template: str, css: str, out: Path, paths: t
     html = templates(project).get_template(template).render(
         lang=language(project), board=project.board, meta=metadata(project, title, paths, description),
         stylesheets=css_urls(project, css), footer=f"{title} · {project.board.short_name}", **context)
-    return render(project, html, documents_dir(project).as_uri() + "/", out, (), pdf_forms=forms)
+    return cached_render(project, html, documents_dir(project).as_uri() + "/", out, pdf_forms=forms)
 
 
 def _retarget(project: Project, blocks: list[Block], local: dict[str, str]) -> None:

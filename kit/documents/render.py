@@ -31,6 +31,7 @@ class RenderError(Exception):
 class Rendered:
     path: Path
     pages: int
+    cached: bool = False  # the same bytes as an earlier build's (kit/documents/cache.py)
 
 
 def documents_dir(project: Project) -> Path:
@@ -84,14 +85,15 @@ def _page_naming(project: Project, url: str) -> str:
     return ""
 
 
-def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[Path, ...], **options: Any) -> Rendered:
-    """Render HTML to a tagged PDF, fetching only files inside the project and `roots`. WeasyPrint's
-    errors stop the build; its CSS warnings (rules it does not support, from the site's screen
-    styles) are left out."""
+def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[Path, ...],
+           served: list[Path] | None = None, **options: Any) -> Rendered:
+    """Render HTML to a tagged PDF, fetching only files inside the project and `roots` (each file
+    read is added to `served`). WeasyPrint's errors stop the build; its CSS warnings (rules it does
+    not support, from the site's screen styles) are left out."""
     from weasyprint import HTML
 
     opts = {**PDF_OPTIONS, **options}
-    fetcher = weasy.local_fetcher((project.root, *roots))
+    fetcher = weasy.local_fetcher((project.root, *roots), served)
     with weasyprint_messages() as records:
         try:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**opts)

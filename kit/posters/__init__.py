@@ -19,10 +19,11 @@ does not fit at the smallest body size fails with a ContentError naming the page
 from .html import inline, poster_html
 from .jobs import THUMB_WIDTH, _run_job, make_jobs, render_all
 from .publish import MAX_BYTES, build_posters, publish, render_example, write_zip, zip_time
-from .manifest import write_manifest
+from .manifest import write_manifest, write_plan
 from .sizes import SIZES, size_range
 from .spec import ADDED_OFFENCES_SLUG, LAYOUTS, _topic_spec, example_spec, poster_specs, short_address
 
 __all__ = ["ADDED_OFFENCES_SLUG", "LAYOUTS", "MAX_BYTES", "SIZES", "THUMB_WIDTH", "_run_job", "_topic_spec",
            "build_posters", "example_spec", "inline", "make_jobs", "poster_html", "poster_specs", "publish",
-           "render_all", "render_example", "short_address", "size_range", "write_manifest", "write_zip", "zip_time"]
+           "render_all", "render_example", "short_address", "size_range", "write_manifest", "write_plan", "write_zip",
+           "zip_time"]

@@ -14,6 +14,19 @@ if TYPE_CHECKING:
     from ..model import Project
 
 
+def write_plan(project: Project) -> None:
+    """Before the site is built (while the posters render): the list of posters, with their titles,
+    in the order of the Posters page; the sizes the page shows are filled in later (kit.sizes)."""
+    path = project.root / POSTER_MANIFEST
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        manifest = {}
+    known = {p["slug"]: p for p in manifest.get("posters", []) if isinstance(p, dict) and "slug" in p}
+    manifest["posters"] = [{**known.get(s.slug, {}), "slug": s.slug, "title": s.title} for s in poster_specs(project)]
+    atomic_write(path, (json.dumps(manifest, indent=1, sort_keys=True) + "\n").encode())
+
+
 def write_manifest(project: Project, results: Iterable[Any], zip_bytes: int | None = None,
                    print_zip_bytes: int | None = None) -> None:
     """Record titles and file sizes of `results` (PosterResults; print-shop ones as print-a4, print-a3), keeping what earlier builds recorded
