@@ -21,4 +21,5 @@ TOKENS = Path("docs") / "assets" / "stylesheets" / "tokens.css"  # every colour,
 POSTER_MANIFEST = Path(".cache") / "posters" / "manifest.json"  # titles and sizes, for the Posters page
 DOCUMENT_CACHE = Path(".cache") / "documents"  # rendered documents by content hash, with the files each read
 TEST_SUITE_RECORD = Path(".cache") / "test-suite.json"  # the last full test run: its time, for make bench
+ZIP_CACHE = Path(".cache") / "zip"  # compressed zip entries by the hash of their contents
 

@@ -3,15 +3,19 @@ never sees half a file."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import os
 import shutil
-import zipfile
+import struct
+import time
+import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from .dates import zip_date_time
 
+ZIP64_LIMIT = (1 << 31) - 1  # zipfile's own limit before it writes zip64 records
 ALREADY_COMPRESSED = frozenset({".zip", ".gz", ".woff2", ".woff", ".png", ".jpg", ".jpeg", ".webp"})
 
 
@@ -23,24 +27,73 @@ def atomic_write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def zip_bytes(entries: Iterable[tuple[str, bytes]], when: dt.datetime) -> bytes:
+def _deflate(data: bytes) -> bytes:
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush()
+
+
+class DeflateCache:
+    """Compressed entries by the hash of their contents (under `folder`), so a zip of mostly
+    unchanged files (the offline copy after one page changed) compresses only what changed. Entries
+    no zip has used for a day are removed by `prune`."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder / f"zlib-{zlib.ZLIB_RUNTIME_VERSION}-9"
+        self.used: set[str] = set()
+
+    def deflate(self, data: bytes) -> bytes:
+        name = hashlib.sha256(data).hexdigest()
+        self.used.add(name)
+        path = self.folder / name
+        try:
+            packed = path.read_bytes()
+            os.utime(path)
+            return packed
+        except FileNotFoundError:
+            packed = _deflate(data)
+            atomic_write(path, packed)
+            return packed
+
+    def prune(self, older_than_s: float = 86400) -> None:
+        now = time.time()
+        for p in self.folder.iterdir() if self.folder.is_dir() else []:
+            if p.name not in self.used and now - p.stat().st_mtime > older_than_s:
+                p.unlink(missing_ok=True)
+
+
+def zip_bytes(entries: Iterable[tuple[str, bytes]], when: dt.datetime, cache: DeflateCache | None = None) -> bytes:
     """A zip of (name, data) entries, in the order given: every entry dated `when`, a regular file
-    with rw-r--r-- permissions, compressed unless it is already compressed."""
-    date_time = zip_date_time(when)
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=date_time)
-            info.create_system = 3  # Unix, so the permissions below are read
-            info.external_attr = 0o100644 << 16
-            stored = Path(name).suffix.lower() in ALREADY_COMPRESSED
-            info.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
-            zf.writestr(info, data, compresslevel=None if stored else 9)
+    with rw-r--r-- permissions, compressed (level 9) unless it is already compressed. The bytes are
+    those Python's zipfile writes; written here so that compressed entries can come from `cache`."""
+    t = zip_date_time(when)
+    dos_time, dos_date = t[3] << 11 | t[4] << 5 | t[5] // 2, (t[0] - 1980) << 9 | t[1] << 5 | t[2]
+    out, central = io.BytesIO(), io.BytesIO()
+    count = 0
+    for name, data in entries:
+        stored = Path(name).suffix.lower() in ALREADY_COMPRESSED
+        packed = data if stored else (cache.deflate(data) if cache else _deflate(data))
+        method = 0 if stored else 8
+        try:
+            encoded, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            encoded, flags = name.encode("utf-8"), 0x800
+        if len(data) >= ZIP64_LIMIT or len(packed) >= ZIP64_LIMIT or out.tell() >= ZIP64_LIMIT:
+            raise ValueError(f"{name}: too large for this zip writer (4 GB)")
+        crc = zlib.crc32(data)
+        offset = out.tell()
+        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, method, dos_time, dos_date, crc,
+                              len(packed), len(data), len(encoded), 0) + encoded + packed)
+        central.write(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, method, dos_time, dos_date, crc,
+                                  len(packed), len(data), len(encoded), 0, 0, 0, 0, 0o100644 << 16, offset) + encoded)
+        count += 1
+    start = out.tell()
+    out.write(central.getvalue())
+    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central.getvalue()), start, 0))
     return out.getvalue()
 
 
-def write_zip(dest: Path, entries: Iterable[tuple[str, bytes]], when: dt.datetime) -> Path:
-    atomic_write(dest, zip_bytes(entries, when))
+def write_zip(dest: Path, entries: Iterable[tuple[str, bytes]], when: dt.datetime, cache: DeflateCache | None = None) -> Path:
+    atomic_write(dest, zip_bytes(entries, when, cache))
     return dest
 
 

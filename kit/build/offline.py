@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..dates import build_time
 from ..outputs import OFFLINE_ZIP
-from ..repro import folder_entries, write_zip
+from ..repro import DeflateCache, folder_entries, write_zip
 
 
 def folder_name(short_name: str) -> str:
@@ -22,7 +22,7 @@ def folder_name(short_name: str) -> str:
     return f"{slug}-offline-site" if slug else "offline-site"
 
 
-def make_offline_zip(site: Path, folder: str) -> Path:
+def make_offline_zip(site: Path, folder: str, cache: DeflateCache | None = None) -> Path:
     """Zip every file of `site` (except the zip itself) under `folder`/ into site/downloads/offline-site.zip."""
     dest = site / OFFLINE_ZIP
-    return write_zip(dest, folder_entries(site, folder, leave_out=[dest]), build_time())
+    return write_zip(dest, folder_entries(site, folder, leave_out=[dest]), build_time(), cache)

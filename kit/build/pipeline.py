@@ -14,6 +14,8 @@ from ..checks import load_project
 from ..dates import commit_epoch
 from ..model import Project
 from ..model import reviews
+from ..outputs import ZIP_CACHE
+from ..repro import DeflateCache
 from ..sizes import SizeMissing, fill_site_sizes
 from .alongside import alongside
 from .csp import protect_site
@@ -65,7 +67,9 @@ def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
         # STEP: a Content Security Policy in every page, hashing its inline scripts and styles (kit/csp.py)
         protect_site(new)  # before the zip, so that the offline copy carries it too
         # STEP: last, the offline copy (a zip of everything above)
-        make_offline_zip(new, folder_name(project.board.short_name))  # downloads/offline-site.zip (scripts/offline_zip.py)
+        zips = DeflateCache(root / ZIP_CACHE)
+        make_offline_zip(new, folder_name(project.board.short_name), zips)  # downloads/offline-site.zip (scripts/offline_zip.py)
+        zips.prune()
         old = Path(tmp) / "previous"
         if site.exists():
             site.rename(old)

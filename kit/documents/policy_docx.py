@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -205,6 +206,14 @@ def policy_docx(project: Project) -> DocxDocument:
 def _repeat_header(row) -> None:  # noqa: ANN001 - a python-docx table row
     tr_pr = row._tr.get_or_add_trPr()
     tr_pr.append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+
+
+def policy_docx_inputs(project: Project) -> list[str]:
+    """Everything policy_docx() reads, for the Word policy's cache key (kit/documents/cache.py): keep
+    it in step with the code above. The board's colour is not among them: the Word policy is black."""
+    return [repr(policy_document(project)), repr(form_document(project)), project.board.name, project.board.short_name,
+            str(project.pages[POLICY_PAGE].meta.get("description", "")), language(project),
+            build_time(document_date(project, PAGES)).isoformat(), f"python-docx={version('python-docx')}"]
 
 
 def policy_docx_bytes(project: Project) -> bytes:

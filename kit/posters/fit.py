@@ -96,14 +96,14 @@ def render_fitted(html: str, base_url: str, url_fetcher: Any, body_pt: float, sl
                 url_fetcher=url_fetcher).render(font_config=_font_config(), **options)
 
 
-def _layout(job: FitJob, body_pt: float, slack_px: float = 0.0) -> _Layout:
+def _layout(job: FitJob, served: list[Path] | None, body_pt: float, slack_px: float = 0.0) -> _Layout:
     """Lay the poster out on its real page. The footer is absolutely placed at the foot of the page, so
     the content that does not fit either runs under it or onto a second page: both are measured."""
     from weasyprint import HTML
 
     page_px = SIZES[job.size].height_mm * PX_PER_MM
     html = job.html.replace("/*FIT*/", _fit_css(body_pt, slack_px))
-    doc = HTML(string=html, base_url=job.base_url, url_fetcher=weasy.local_fetcher(map(Path, job.roots))).render(
+    doc = HTML(string=html, base_url=job.base_url, url_fetcher=weasy.local_fetcher(map(Path, job.roots), served)).render(
         font_config=_font_config(), **RENDER_OPTIONS)
     boxes = [p._page_box for p in doc.pages]
     masthead = _find(boxes[0], "masthead")
@@ -116,10 +116,11 @@ def _layout(job: FitJob, body_pt: float, slack_px: float = 0.0) -> _Layout:
     return _Layout(doc, needed, gaps, masthead.margin_height() + foot.margin_height())
 
 
-def fit_and_render(job: FitJob) -> tuple[bytes, float, float, int, float]:
+def fit_and_render(job: FitJob, served: list[Path] | None = None) -> tuple[bytes, float, float, int, float]:
     """Find the largest body size (in 0.05 pt steps, up to the size sheet's maximum) at which the
     poster fits on its page, share the spare height between the sections, and write the PDF.
-    Returns (pdf bytes, body pt, fill, number of layouts, slack px: the height added to each gap)."""
+    Returns (pdf bytes, body pt, fill, number of layouts, slack px: the height added to each gap);
+    each file the renders read is added to `served`."""
     page_px = SIZES[job.size].height_mm * PX_PER_MM
     tried: dict[float, _Layout] = {}
 
@@ -131,7 +132,7 @@ def fit_and_render(job: FitJob) -> tuple[bytes, float, float, int, float]:
     # layouts, the size that fits goes as characters ** -0.38
     pt = q(job.start_pt * (REF_CHARS / max(job.chars, 1)) ** 0.38)
     for _ in range(8):
-        tried[pt] = _layout(job, pt)
+        tried[pt] = _layout(job, served, pt)
         fits = [p for p, lay in tried.items() if lay.fits(page_px)]
         over = [p for p, lay in tried.items() if not lay.fits(page_px)]
         lo, hi = (max(fits) if fits else None), (min(over) if over else None)
@@ -162,7 +163,7 @@ def fit_and_render(job: FitJob) -> tuple[bytes, float, float, int, float]:
     fits = [p for p, lay in tried.items() if lay.fits(page_px)]
     if not fits:
         if job.floor_pt not in tried:
-            tried[job.floor_pt] = _layout(job, job.floor_pt)
+            tried[job.floor_pt] = _layout(job, served, job.floor_pt)
         lay = tried[job.floor_pt]
         if not lay.fits(page_px):
             raise Overflow((lay.needed_px - page_px) / page_px, lay.fixed_px / page_px)
@@ -173,7 +174,7 @@ def fit_and_render(job: FitJob) -> tuple[bytes, float, float, int, float]:
     spare = page_px - lay.needed_px
     slack = 0.0
     if fill < SPREAD_BELOW:  # share the spare height between the sections, so the page is filled evenly
-        spread = _layout(job, best, (spare - 1) / lay.gaps)
+        spread = _layout(job, served, best, (spare - 1) / lay.gaps)
         if spread.fits(page_px):
             lay, slack = spread, (spare - 1) / lay.gaps
     return lay.doc.write_pdf(**RENDER_OPTIONS), best, fill, len(tried) + (lay is not tried[best]), slack

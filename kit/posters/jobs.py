@@ -1,9 +1,10 @@
-"""Poster jobs and their cache: one job per poster and paper size, keyed by a hash of its HTML and of
-everything else it depends on (CSS, icons, fonts, logo, this package's code, the libraries and the
-renderer's identity), rendered in parallel worker processes into a cache folder, copied out from there."""
+"""Poster jobs and their cache: one job per poster and paper size, keyed by a hash of its HTML, its
+fit settings, this package's code, the libraries and the renderer's identity, and checked against
+the files its render read (style sheets, fonts, icons, logo: kit/cachekeys.py), so a change to one
+layout's files makes again only that layout's posters; rendered in parallel worker processes into a
+cache folder, copied out from there."""
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import time
@@ -13,7 +14,8 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import weasy
 from ..errors import ContentError, Problem
-from ..outputs import POSTER_MANIFEST, TOKENS
+from ..cachekeys import Folders, cached_entry, digest
+from ..outputs import POSTER_MANIFEST
 from ..repro import atomic_write
 from .fit import Overflow, fit_and_render
 from .html import poster_html
@@ -26,7 +28,7 @@ from .spec import PosterSpec, footer_line, poster_specs
 if TYPE_CHECKING:
     from ..model import Project
 
-CACHE_VERSION = "2"  # 2: the fit's slack is kept too (the print-shop posters reuse the fit)
+CACHE_VERSION = "3"  # 2: the fit's slack is kept too (the print-shop posters reuse the fit); 3: the files read
 THUMB_WIDTH = 320  # pixels: shown at 160 CSS px on the Posters page, sharp on high-density screens
 
 
@@ -102,8 +104,9 @@ def _run_job(job: Job) -> dict[str, Any]:
     logger.addHandler(handler)
     logger.propagate = False
     start = time.perf_counter()
+    served: list[Path] = []
     try:
-        pdf, body_pt, fill, layouts, slack = fit_and_render(job)
+        pdf, body_pt, fill, layouts, slack = fit_and_render(job, served)
     except Overflow as e:
         return {"overflow": e.overflow_share, "fixed": e.fixed_share}
     except BaseException as e:  # WeasyPrint's fatal fetch errors are BaseExceptions
@@ -118,33 +121,19 @@ def _run_job(job: Job) -> dict[str, Any]:
         atomic_write(cache / f"{job.key}.png", thumbnail_png(pdf))
     info = {"body_pt": body_pt, "slack": slack, "fill": fill, "layouts": layouts, "warnings": records}
     info["seconds"] = time.perf_counter() - start
-    atomic_write(cache / f"{job.key}.json", json.dumps({k: info[k] for k in ("body_pt", "slack", "fill", "warnings")}).encode())
+    entry = {**{k: info[k] for k in ("body_pt", "slack", "fill", "warnings")}, "reads": Folders(job.roots).reads(served)}
+    atomic_write(cache / f"{job.key}.json", json.dumps(entry).encode())
     return info
 
 
-def _tree_digest(paths: Iterable[Path], root: Path) -> str:
-    """Hash of the files' names (relative, so a moved checkout keeps its cache) and contents."""
-    h = hashlib.sha256()
-    root = root.resolve()
-    for p in sorted(paths):
-        path = p.resolve()
-        # The renderer's own code may live outside a copied project (tests build copies): its name will do.
-        h.update((path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name).encode())
-        h.update(p.read_bytes())
-    return h.hexdigest()
-
-
 def _inputs_digest(project: Project) -> str:
-    """Everything a poster depends on besides its HTML: CSS, icons, fonts, logo, this code, the libraries."""
+    """What decides a poster's bytes besides its HTML and the files its render reads: this code, the
+    libraries, the renderer."""
     from importlib.metadata import version
 
-    root = project.root
-    files = [p for p in (root / "posters").rglob("*") if p.is_file() and p.suffix in (".css", ".svg", ".png", ".html")]
-    files += sorted((root / "docs" / "assets" / "fonts").glob("*.woff2")) + [root / "docs" / "assets" / "fonts" / "fonts.css"]
-    files += [root / TOKENS, root / "docs" / project.board.logo, *Path(__file__).parent.glob("*.py")]
     libs = ",".join(f"{n}={version(n)}" for n in ("weasyprint", "pydyf", "pypdfium2", "segno", "pillow"))
-    renderer = weasy.renderer_identity()
-    return hashlib.sha256(f"{CACHE_VERSION}|{libs}|{renderer}|{_tree_digest(files, root)}".encode()).hexdigest()
+    code = digest(*(p.read_bytes() for p in sorted(Path(__file__).parent.glob("*.py"))), Path(weasy.__file__).read_bytes())
+    return digest(CACHE_VERSION, libs, weasy.renderer_identity(), code)
 
 
 def default_cache_dir(project: Project) -> Path:
@@ -155,13 +144,14 @@ def make_jobs(project: Project, specs: list[PosterSpec], sizes: Iterable[str], c
     poster_dir = project.root / "posters"
     inputs = _inputs_digest(project)
     footer = footer_line(project)
+    folders = Folders((project.root,))  # keys without the project's own folder: a copy shares the cache
     jobs = []
     for spec in specs:
         for size in sizes:
             html = poster_html(project, spec, size, footer=footer)
             start, floor, top = size_range(poster_dir, size)
             thumb = size == "a4"
-            key = hashlib.sha256(f"{inputs}|{size}|{thumb}|{html}".encode()).hexdigest()[:32]
+            key = digest(inputs, size, str(thumb), f"{start}|{floor}|{top}", folders.neutral(html))[:32]
             jobs.append(Job(spec.slug, size, spec.title, spec.source_file, html, poster_dir.as_uri() + "/",
                             start, floor, top, spec.words(), spec.chars(), key, str(cache_dir), thumb,
                             (str(project.root),)))
@@ -202,8 +192,7 @@ def render_all(project: Project, out_dir: Path, only: Iterable[str] | None = Non
     cache = Path(cache_dir) if cache_dir else default_cache_dir(project)
     cache.mkdir(parents=True, exist_ok=True)
     jobs = make_jobs(project, specs, sizes, cache)
-    todo = [j for j in jobs if not (use_cache and (cache / f"{j.key}.pdf").is_file() and (cache / f"{j.key}.json").is_file()
-                                    and (not j.thumbnail or (cache / f"{j.key}.png").is_file()))]
+    todo = [j for j in jobs if not (use_cache and cached_entry(cache, j.key, j.roots, ".pdf", *([".png"] if j.thumbnail else [])))]
     infos = run_jobs(_run_job, todo, workers)
     problems = [overflow_problem(j, i["overflow"], i["fixed"]) for j in jobs if "overflow" in (i := infos.get(j.key, {}))]
     problems += [Problem(j.source_file, f"{SIZES[j.size].label} poster", i["refused"])

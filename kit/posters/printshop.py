@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import weasy
+from ..cachekeys import Folders, cached_entry
 from ..colour import CSS_VARIABLE, css_colours, rgb
 from ..errors import ContentError, Problem
 from ..outputs import POSTERS_PRINT as PRINT_DIR
@@ -59,11 +60,11 @@ def cmyk_svg(text: str) -> str:
                   lambda m: m.group(1) + device_cmyk(m.group(2)), text)
 
 
-def cmyk_fetcher(roots: tuple[str, ...]) -> Any:
+def cmyk_fetcher(roots: tuple[str, ...], served: list[Path] | None = None) -> Any:
     """kit.weasy's local fetcher, serving the SVG files (logo, icons) with their colours in CMYK."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    local = weasy.local_fetcher(map(Path, roots))
+    local = weasy.local_fetcher(map(Path, roots), served)
 
     class CmykFetcher(URLFetcher):
         def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN202
@@ -117,10 +118,11 @@ def make_print_jobs(project: Project, jobs: list[Any]) -> list[PrintJob]:
                                     "bash scripts/system_deps.sh (as root) and build again")])
     css = print_css(project)
     profile = hashlib.sha256(CMYK_PROFILE.read_bytes()).hexdigest()
+    folders = Folders((project.root,))
     out = []
     for j in jobs:
         html = cmyk_svg(j.html.replace("/*FIT*/", "/*FIT*/\n" + css))  # the QR code's colours too
-        key = hashlib.sha256(f"print|{j.key}|{profile}|{html}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"print|{j.key}|{profile}|{folders.neutral(html)}".encode()).hexdigest()[:32]
         out.append(PrintJob(j.slug, j.size, html, j.base_url, j.roots + (str(CMYK_PROFILE),), key, j.key, j.cache_dir))
     return out
 
@@ -143,14 +145,15 @@ def run_print_job(job: PrintJob) -> dict[str, Any]:
     """Worker: render one print-shop poster into the cache at its screen poster's fit."""
     cache = Path(job.cache_dir)
     fit = json.loads((cache / f"{job.screen_key}.json").read_text())
+    served: list[Path] = []
     try:
-        doc = render_fitted(job.html, job.base_url, cmyk_fetcher(job.roots), fit["body_pt"], fit["slack"], PRINT_OPTIONS)
+        doc = render_fitted(job.html, job.base_url, cmyk_fetcher(job.roots, served), fit["body_pt"], fit["slack"], PRINT_OPTIONS)
     except BaseException as e:  # WeasyPrint's fatal fetch errors are BaseExceptions
         if (url := weasy.refused_url(e)) is None:
             raise
         return {"refused": weasy.REFUSED.format(url=url)}
     atomic_write(cache / f"{job.key}.pdf", fixed_document_id(doc.write_pdf(**PRINT_OPTIONS)))
-    atomic_write(cache / f"{job.key}.json", json.dumps({"pages": len(doc.pages)}).encode())
+    atomic_write(cache / f"{job.key}.json", json.dumps({"pages": len(doc.pages), "reads": Folders(job.roots).reads(served)}).encode())
     return {"pages": len(doc.pages)}
 
 
@@ -172,7 +175,7 @@ def render_print(prints: list[PrintJob], jobs: list[Any], out_dir: Path, workers
     if not prints:
         return []
     cache = Path(prints[0].cache_dir)
-    todo = [p for p in prints if not (use_cache and (cache / f"{p.key}.pdf").is_file() and (cache / f"{p.key}.json").is_file())]
+    todo = [p for p in prints if not (use_cache and cached_entry(cache, p.key, p.roots, ".pdf"))]
     infos = run_jobs(run_print_job, todo, workers)
     screen = {j.key: j for j in jobs}
     problems = [Problem(screen[p.screen_key].source_file, f"{p.size.upper()} print-shop poster", i["refused"])

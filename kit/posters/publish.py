@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .. import repro
 from ..dates import build_time
 from ..errors import ContentError
-from ..outputs import POSTERS, POSTERS_PRINT, POSTERS_PRINT_ZIP, POSTERS_ZIP
+from ..outputs import POSTERS, POSTERS_PRINT, POSTERS_PRINT_ZIP, POSTERS_ZIP, ZIP_CACHE
 from .fit import Overflow, fit_and_render
 from .jobs import PosterResult, make_jobs, overflow_problem, render_all
 from .manifest import write_manifest
@@ -29,13 +29,14 @@ def zip_time(project: Project) -> dt.datetime:
     return build_time(max(dates) if dates else None)
 
 
-def write_zip(poster_dir: Path, zip_path: Path, when: dt.datetime | tuple[int, ...], folder: str = POSTERS) -> Path:
+def write_zip(poster_dir: Path, zip_path: Path, when: dt.datetime | tuple[int, ...], folder: str = POSTERS,
+              cache: repro.DeflateCache | None = None) -> Path:
     """A reproducible zip (kit.repro) of every poster PDF in `poster_dir`, as `folder`/<name>.pdf.
     `when` is a time or a zip entry's (year, month, day, hour, minute, second)."""
     if isinstance(when, tuple):
         when = dt.datetime(*when, tzinfo=dt.timezone.utc)
     entries = [(f"{folder}/{pdf.name}", pdf.read_bytes()) for pdf in sorted(poster_dir.glob("*.pdf"))]
-    return repro.write_zip(zip_path, entries, when)
+    return repro.write_zip(zip_path, entries, when, cache)
 
 
 def build_posters(project: Project, staging: Path) -> list[PosterResult]:
@@ -43,8 +44,9 @@ def build_posters(project: Project, staging: Path) -> list[PosterResult]:
     its print/), the two zips beside it, and the manifest the Posters page reads."""
     out = Path(staging) / POSTERS
     results = render_all(project, out)
-    z = write_zip(out, Path(staging) / POSTERS_ZIP, zip_time(project))
-    zp = write_zip(out / POSTERS_PRINT, Path(staging) / POSTERS_PRINT_ZIP, zip_time(project), "posters-print")
+    zips = repro.DeflateCache(project.root / ZIP_CACHE)
+    z = write_zip(out, Path(staging) / POSTERS_ZIP, zip_time(project), cache=zips)
+    zp = write_zip(out / POSTERS_PRINT, Path(staging) / POSTERS_PRINT_ZIP, zip_time(project), "posters-print", zips)
     write_manifest(project, [], zip_bytes=z.stat().st_size, print_zip_bytes=zp.stat().st_size)
     return results
 

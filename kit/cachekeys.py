@@ -1,0 +1,79 @@
+"""What a cached output is keyed on, and the files it read.
+
+An output's key covers what it is made from (its HTML, options, the renderer's identity, the code);
+its cache entry also lists every file the render read (style sheets, fonts, images, as WeasyPrint's
+fetcher served them) with a hash of each, the way a compiler's dependency file does. An entry is
+used only when the key matches and every file it read is unchanged: a change to one layout's style
+sheet makes again only the outputs that read it. Absolute folders (the project, the site being
+built) are named by number, so a copy of the project can use the same entries."""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+
+def digest(*parts: str | bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big") + data)
+    return h.hexdigest()
+
+
+def code_digest(*modules: ModuleType) -> str:
+    """The source of the modules that shape an output beyond its inputs."""
+    return digest(*(Path(str(m.__file__)).read_bytes() for m in modules))
+
+
+def file_hash(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+class Folders:
+    """The absolute folders a render may read from, named by number in keys and entries."""
+
+    def __init__(self, roots: Iterable[Path | str]):
+        self.roots = tuple(Path(r).resolve() for r in roots)
+
+    def neutral(self, text: str) -> str:
+        """`text` without the folders' own addresses (file:// URIs), for a key."""
+        for i, root in enumerate(self.roots):
+            text = text.replace(root.as_uri(), f"<folder {i}>")
+        return text
+
+    def name(self, path: Path) -> str:
+        for i, root in enumerate(self.roots):
+            if path.is_relative_to(root):
+                return f"{i}:{path.relative_to(root).as_posix()}"
+        return f"-:{path.as_posix()}"
+
+    def path(self, name: str) -> Path:
+        where, _, rel = name.partition(":")
+        return Path(rel) if where == "-" else self.roots[int(where)] / rel
+
+    def reads(self, served: Iterable[Path]) -> dict[str, str | None]:
+        """The files a render read, by name, with their hashes (for its cache entry)."""
+        return {self.name(p): file_hash(p) for p in sorted(set(served))}
+
+    def unchanged(self, reads: dict[str, str | None]) -> bool:
+        """Whether every file an entry lists is as it was when the entry was made."""
+        return all(file_hash(self.path(name)) == h for name, h in reads.items())
+
+
+def cached_entry(cache: Path, key: str, roots: Iterable[Path | str], *suffixes: str) -> dict[str, Any] | None:
+    """The cache entry `key`.json, when it and its files (`key` + each suffix) exist and every file
+    it read is unchanged; else None."""
+    try:
+        entry = json.loads((cache / f"{key}.json").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ValueError):
+        return None
+    if not all((cache / f"{key}{suffix}").is_file() for suffix in suffixes):
+        return None
+    return entry if isinstance(entry.get("reads"), dict) and Folders(roots).unchanged(entry["reads"]) else None

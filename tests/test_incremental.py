@@ -1,0 +1,134 @@
+"""Incremental builds are exact: after an edit, a build that takes what it can from the caches
+writes the same bytes as a cold build of the same sources, and each kind of change makes again
+exactly the outputs that read what changed (kit/cachekeys.py), nothing more, nothing less."""
+from __future__ import annotations
+
+import filecmp
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, copy_project
+from kit import posters
+from kit.build import pipeline
+from kit.build.documents import build_documents
+from kit.checks import load_project
+from kit.outputs import DOCUMENT_CACHE, POSTER_MANIFEST
+from kit.repro import copy_sources
+
+EDITED = "docs/topics/email.md"
+POSTER_CACHE = POSTER_MANIFEST.parent
+
+
+def warm_copy(dest: Path) -> Path:
+    """A copy of the project with the caches of the session's build of this repository."""
+    root = copy_project(dest)
+    for cache in (POSTER_CACHE, DOCUMENT_CACHE):
+        if (ROOT / cache).is_dir():
+            shutil.copytree(ROOT / cache, root / cache)
+    return root
+
+
+def edit_topic(root: Path) -> None:
+    """A one-word wording change in the first point of a topic page."""
+    f = root / EDITED
+    text = f.read_text(encoding="utf-8")
+    i = text.index("\n- ") + 3
+    f.write_text(text[:i] + "Always " + text[i].lower() + text[i + 1:], encoding="utf-8")
+
+
+def entries(root: Path, folder: Path, suffix: str) -> set[str]:
+    return {p.name for p in (root / folder).glob(f"*{suffix}")} if (root / folder).is_dir() else set()
+
+
+def tree(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+
+
+def test_an_incremental_build_writes_the_bytes_of_a_cold_build(site: Path, tmp_path: Path) -> None:
+    warm = warm_copy(tmp_path / "warm")
+    edit_topic(warm)
+    before = entries(warm, POSTER_CACHE, ".pdf")
+    pipeline.build(warm, warm / "site")
+    project = load_project(warm)
+    edited = [s.slug for s in posters.poster_specs(project) if f"docs/{s.page}" == EDITED]
+    # only the edited page's posters were rendered: A4 and A3, for screen and for a print shop
+    assert edited and len(entries(warm, POSTER_CACHE, ".pdf") - before) == 4 * len(edited)
+
+    cold = copy_sources(warm, tmp_path / "cold")  # the same sources, no caches
+    assert not (cold / POSTER_CACHE).exists()
+    pipeline.build(cold, cold / "site")
+    assert tree(warm / "site") == tree(cold / "site")
+    differ = [f for f in tree(cold / "site") if not filecmp.cmp(warm / "site" / f, cold / "site" / f, shallow=False)]
+    assert not differ, f"the incremental build differs from a cold build in: {differ[:10]}"
+
+
+def _append(path: str, text: str) -> Callable[[Path], None]:
+    def change(root: Path) -> None:
+        f = root / path
+        f.write_text(f.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return change
+
+
+def _in_topic_layout(root: Path) -> None:
+    f = root / "posters/topic/template.html"
+    text = f.read_text(encoding="utf-8")
+    f.write_text(text.replace("{% block body %}", "{% block body %}<!-- edited -->", 1), encoding="utf-8")
+
+
+def _board_colour(root: Path) -> None:
+    f = root / "mkdocs.yml"
+    text = f.read_text(encoding="utf-8")
+    assert 'colour: "#1f4e79"' in text
+    f.write_text(text.replace('colour: "#1f4e79"', 'colour: "#5c2d91"', 1), encoding="utf-8")
+
+
+def _font_file(root: Path) -> None:
+    """A real font file that differs from the original (its revision number), still a valid font."""
+    from fontTools.ttLib import TTFont
+
+    path = root / "docs/assets/fonts/atkinson-hyperlegible-latin-400-normal.woff2"
+    font = TTFont(path)
+    font["head"].fontRevision += 0.001
+    font.flavor = "woff2"
+    font.save(path)
+
+
+DOCUMENT_NAMES = ["policy-pdf", "form", "checklist", "policy-docx"]
+SLUGS = ["email", "reporting-concerns"]  # a topic-layout poster, and one of another layout
+
+# change -> (new document PDFs, whether the Word policy is made again, posters among SLUGS made again)
+CHANGES: dict[str, tuple[Callable[[Path], None], int, bool, list[str]]] = {
+    "a document's template": (_append("documents/checklist/template.html", "\n<!-- edited -->\n"), 1, False, []),
+    "a poster layout's template": (_in_topic_layout, 0, False, ["email"]),
+    "a poster layout's style sheet": (_append("posters/reporting/reporting.css", "\n/* edited */\n"), 0, False, ["reporting-concerns"]),
+    "the board's colour": (_board_colour, 3, False, SLUGS),
+    "a font file": (_font_file, 3, False, SLUGS),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_each_change_makes_again_exactly_what_reads_it(change: str, site: Path, tmp_path: Path) -> None:
+    root = warm_copy(tmp_path / "project")
+    edit, new_pdfs, new_docx, remade = CHANGES[change]
+
+    def make() -> tuple[set[str], set[str], set[str], int]:
+        docs_pdf, docs_bin = entries(root, DOCUMENT_CACHE, ".pdf"), entries(root, DOCUMENT_CACHE, ".bin")
+        poster_pdfs = entries(root, POSTER_CACHE, ".pdf")
+        project = load_project(root)
+        build_documents(project, tmp_path / "downloads", only=DOCUMENT_NAMES)
+        results = posters.render_all(project, tmp_path / "posters", only=SLUGS)
+        return (entries(root, DOCUMENT_CACHE, ".pdf") - docs_pdf, entries(root, DOCUMENT_CACHE, ".bin") - docs_bin,
+                {r.slug for r in results if not r.cached}, len(entries(root, POSTER_CACHE, ".pdf") - poster_pdfs))
+
+    # the copy's unchanged sources are served from the caches of the repository's build
+    assert make() == (set(), set(), set(), 0)
+    edit(root)
+    pdfs, docx, posters_made, poster_pdfs = make()
+    assert len(pdfs) == new_pdfs, f"{change}: {len(pdfs)} document PDFs made again, expected {new_pdfs}"
+    assert bool(docx) == new_docx, f"{change}: the Word policy was {'made again' if docx else 'not made again'}"
+    assert posters_made == set(remade), f"{change}: posters made again: {sorted(posters_made)}, expected {remade}"
+    # each poster made again at A4 and A3, for screen and for a print shop; no other poster file
+    assert poster_pdfs == 4 * len(remade)
