@@ -11,7 +11,8 @@ MkDocs, from the one-line hook in hooks/content.py.
 
 The project is read once per process and again when a source file changes (`serve`). A content
 problem stops the build; while serving (SG_SERVE=1) it is shown on the page instead, with the file
-and line, so the editor sees it in the browser.
+and line, so the editor sees it in the browser, and a page with posters starts with a preview of
+them (kit.build.preview_page; never in a published build).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from ..model import Project
 from ..model.data import link_definitions
 from ..model.reviews import DUE_SOON, OVERDUE, status
 from ..site.layout import site_markdown
+from .preview_page import preview_markup
 
 _current_page: str | None = None  # set by the MkDocs hook before each page
 _cache: dict[str, tuple[tuple[Any, ...], Project | ContentError]] = {}
@@ -123,7 +125,8 @@ class FillPages(Preprocessor):
             return problems_markdown(e).splitlines()
         if rel not in project.pages:
             return lines
-        return page_markdown(project, rel).splitlines()
+        # while serving only: the page's posters as the background worker last made them
+        return (preview_markup(self.root, rel) + page_markdown(project, rel)).splitlines()
 
 
 class FillExtension(Extension):
