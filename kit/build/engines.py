@@ -11,6 +11,9 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .preview import poster_preview
+from .preview_page import PREVIEW_DIR, STAMP, URL_ENV
+
 ENGINES = ("mkdocs", "zensical")
 
 
@@ -79,12 +82,13 @@ def _mkdocs(root: Path, out: Path) -> None:
     _report(subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True), root, "MkDocs")
 
 
-def _zensical_config(folder: Path, root: Path, site_dir: str) -> Path:
+def _zensical_config(folder: Path, root: Path, site_dir: str, watch: str | None = None) -> Path:
     """mkdocs.yml for Zensical in `folder`, naming `site_dir` (Zensical takes no output folder on its
-    command line, and only one inside the folder its config is in)."""
+    command line, and only one inside the folder its config is in) and a file to `watch`, if any."""
     config = folder / "mkdocs.yml" if folder != root else root / ".zensical-serve.yml"
+    extra = f"site_dir: {site_dir}\n" + (f"watch:\n  - {watch}\n" if watch else "")
     config.write_text((root / "mkdocs.yml").read_text(encoding="utf-8")
-                      + f"\n# added for this run only (kit/build/engines.py)\nsite_dir: {site_dir}\n", encoding="utf-8")
+                      + f"\n# added for this run only (kit/build/engines.py)\n{extra}", encoding="utf-8")
     return config
 
 
@@ -117,16 +121,20 @@ def build_site(root: Path, out: Path, engine: str = "mkdocs") -> None:
 
 def serve(root: Path, engine: str = "mkdocs", address: str = "127.0.0.1:8000") -> int:
     """Live preview while editing. A content problem is shown on the page being edited, with the
-    file and line (SG_SERVE=1 tells kit.build.extension), as well as in the terminal."""
-    env = {**engine_env(root), "SG_SERVE": "1"}
+    file and line (SG_SERVE=1 tells kit.build.extension), as well as in the terminal. A page with
+    posters shows them too, re-rendered in the background after each save (kit.build.preview)."""
+    stamp = (PREVIEW_DIR / STAMP).as_posix()  # rewritten after each poster render: rebuild and reload
     config = None
-    if engine == "zensical":  # the real docs/ (edits show at once); its cache is only for the preview
-        config = _zensical_config(root, root, ".zensical-serve")
-        cmd = [sys.executable, "-m", "zensical", "serve", "--config-file", str(config), "--dev-addr", address]
-    else:
-        cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(root / "mkdocs.yml"), "--dev-addr", address]
     try:
-        return subprocess.run(cmd, cwd=root, env=env).returncode
+        with poster_preview(root, address.rpartition(":")[0]) as url:
+            env = {**engine_env(root), "SG_SERVE": "1", URL_ENV: url}
+            if engine == "zensical":  # the real docs/ (edits show at once); its cache is only for the preview
+                config = _zensical_config(root, root, ".zensical-serve", watch=stamp)
+                cmd = [sys.executable, "-m", "zensical", "serve", "--config-file", str(config), "--dev-addr", address]
+            else:
+                cmd = [sys.executable, "-m", "mkdocs", "serve", "--config-file", str(root / "mkdocs.yml"),
+                       "--dev-addr", address, "--watch", stamp]
+            return subprocess.run(cmd, cwd=root, env=env).returncode
     except KeyboardInterrupt:
         return 0
     finally:

@@ -11,7 +11,8 @@ MkDocs, from the one-line hook in hooks/content.py.
 
 The project is read once per process and again when a source file changes (`serve`). A content
 problem stops the build; while serving (SG_SERVE=1) it is shown on the page instead, with the file
-and line, so the editor sees it in the browser.
+and line, so the editor sees it in the browser, and a page with posters starts with a preview of
+them (kit.build.preview_page; never in a published build).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ from ..model.data import link_definitions
 from ..model.reviews import DUE_SOON, OVERDUE, status
 from ..site.layout import site_markdown
 from ..sizes import file_sizes, fill_sizes
+from .preview_page import preview_markup
 
 _current_page: str | None = None  # set by the MkDocs hook before each page
 _cache: dict[str, tuple[tuple[Any, ...], Project | ContentError]] = {}
@@ -127,7 +129,8 @@ class FillPages(Preprocessor):
         text = page_markdown(project, rel)
         if os.environ.get("SG_SERVE") == "1":  # no build fills in the sizes: those of the last `make build`
             text = fill_sizes(text, file_sizes(self.root / "site"), missing="size not known until make build")
-        return text.splitlines()
+        # while serving only: the page's posters as the background worker last made them
+        return (preview_markup(self.root, rel) + text).splitlines()
 
 
 class FillExtension(Extension):
