@@ -26,9 +26,11 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from .. import posters
+from ..cachekeys import cached_entry
 from ..checks import load_project
 from ..errors import ContentError
 from ..model import Project
+from ..posters.jobs import default_cache_dir
 from ..repro import atomic_write
 from .preview_page import PREVIEW_DIR, STAMP, STATE, read_state, sources_signature
 
@@ -86,10 +88,13 @@ class PreviewWorker(threading.Thread):
             self._write({**(read_state(self.root) or {}), "signature": signature, "done": True})
             return True
         specs = posters.poster_specs(project)
-        keys = {j.slug: j.key for j in posters.make_jobs(project, specs, ["a4"], self.folder / "render")}
+        jobs = posters.make_jobs(project, specs, ["a4"], default_cache_dir(project))
+        keys = {j.slug: j.key for j in jobs}
+        # a poster whose key is the same may still be out of date: a style sheet or font it reads changed
+        stale = {j.slug for j in jobs if cached_entry(Path(j.cache_dir), j.key, j.roots, ".pdf", ".png") is None}
         entries = {s.slug: previous.get(s.slug, {}) | {"slug": s.slug, "title": s.title, "page": s.page}
                    for s in specs}
-        todo = [s for s in specs if previous.get(s.slug, {}).get("key") != keys[s.slug]]
+        todo = [s for s in specs if previous.get(s.slug, {}).get("key") != keys[s.slug] or s.slug in stale]
         # the page saved last first: its poster is the one being looked at
         todo.sort(key=lambda s: -(self.root / "docs" / s.page).stat().st_mtime_ns)
         state = {"signature": signature, "done": not todo, "posters": list(entries.values())}
