@@ -40,7 +40,10 @@ def edit_topic(root: Path) -> None:
 
 
 def entries(root: Path, folder: Path, suffix: str) -> set[str]:
-    return {p.name for p in (root / folder).glob(f"*{suffix}")} if (root / folder).is_dir() else set()
+    """The cache's files, each with when it was written: an entry made again (under a new key, or
+    under the same key because a file it read changed) is a new member of the set."""
+    files = sorted((root / folder).glob(f"*{suffix}")) if (root / folder).is_dir() else []
+    return {f"{p.name}@{p.stat().st_mtime_ns}" for p in files}
 
 
 def tree(site: Path) -> list[str]:
