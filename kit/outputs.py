@@ -19,6 +19,7 @@ OFFLINE_ZIP = Path(DOWNLOADS) / "offline-site.zip"
 POSTER_SIZES = {"a4": "A4", "a3": "A3"}  # paper sizes and their labels, in the order pages list them
 TOKENS = Path("docs") / "assets" / "stylesheets" / "tokens.css"  # every colour, for the site, posters and documents
 POSTER_MANIFEST = Path(".cache") / "posters" / "manifest.json"  # titles and sizes, for the Posters page
+GUIDE_CACHE = Path(".cache") / "guide"  # the guide's chapter PDFs, by content hash (kit/documents/guide_chapters.py)
 
 
 def human_size(n: int) -> str:
