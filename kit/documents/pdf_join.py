@@ -100,7 +100,7 @@ def _append_part(dest: Any, src: Any) -> None:
                 del item[key]
     names = src.make_indirect(pikepdf.Array([value for pair in _names(src) for value in pair]))
     with warnings.catch_warnings():  # pikepdf warns that named destinations are not copied: done below
-        warnings.simplefilter("ignore", pikepdf.PageCopyWarning if hasattr(pikepdf, "PageCopyWarning") else UserWarning)
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
         dest.pages.extend(src.pages)  # first: the objects below then refer to the copied pages
 
     document = _document(dest)
@@ -202,7 +202,8 @@ def join(parts: list[Path], out: Path, goto: str) -> None:
         destinations = {str(name) for name, _ in names}
         _internal_links(dest, goto, destinations)
         _dedupe_streams(dest)
+        del dest.trailer["/ID"]  # else qpdf keeps the first part's as the /ID's first half
         tmp = out.with_name(f".{out.name}.tmp")
         dest.save(tmp, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
-                  compress_streams=True, linearize=False)
+                  compress_streams=True, linearize=False, fix_metadata_version=False)
     tmp.replace(out)
