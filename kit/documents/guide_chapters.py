@@ -27,7 +27,7 @@ from bs4 import BeautifulSoup
 from .. import weasy
 from ..repro import atomic_write
 from . import pdf_join
-from .guide_parts import CONTENTS, GOTO, Book, Part, split_book
+from .guide_parts import CONTENTS, GOTO, Part, split_book
 from .render import PDF_OPTIONS, check_layout, render_file
 
 if TYPE_CHECKING:
