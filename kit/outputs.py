@@ -22,4 +22,5 @@ POSTER_MANIFEST = Path(".cache") / "posters" / "manifest.json"  # titles and siz
 DOCUMENT_CACHE = Path(".cache") / "documents"  # rendered documents by content hash, with the files each read
 TEST_SUITE_RECORD = Path(".cache") / "test-suite.json"  # the last full test run: its time, for make bench
 ZIP_CACHE = Path(".cache") / "zip"  # compressed zip entries by the hash of their contents
+GUIDE_CACHE = Path(".cache") / "guide"  # the guide's chapter PDFs, by content hash (kit/documents/guide_chapters.py)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import urllib.parse
+from concurrent.futures import Executor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -13,10 +14,11 @@ from bs4 import BeautifulSoup, Tag
 from .. import pdf_tags
 from ..dates import long_date
 from ..model.text import tagline
-from ..outputs import TOKENS
+from ..outputs import GUIDE_CACHE, TOKENS
 from .content import document_date, document_next_review, language
 from .guide_pages import combined_guide_html, guide_pages
-from .render import Rendered, css_urls, metadata, render, templates
+from .guide_chapters import build_guide
+from .render import Rendered, css_urls, metadata, templates
 
 if TYPE_CHECKING:
     from ..model import Project
@@ -95,7 +97,12 @@ def finish_guide_html(project: Project, combined: str, site_dir: Path) -> str:
     return str(soup)
 
 
-def guide_pdf(project: Project, site_dir: Path, out: Path) -> Rendered:
-    """The whole guide, from the finished site folder (any engine's pages)."""
+def guide_pdf(project: Project, site_dir: Path, out: Path, *, executor: Executor | None = None,
+              cache_dir: Path | None = None) -> Rendered:
+    """The whole guide, from the finished site folder (any engine's pages), rendered chapter by
+    chapter through a cache (kit/documents/guide_chapters.py); the chapters to render run on
+    `executor` when one is given (processes forked from this one), in this process otherwise."""
     html = finish_guide_html(project, combined_guide_html(project, site_dir), site_dir)
-    return render(project, html, site_dir.resolve().as_uri() + "/", out, (site_dir,))
+    built = build_guide(project, html, site_dir.resolve().as_uri() + "/", out, (site_dir,),
+                        cache_dir=cache_dir or project.root / GUIDE_CACHE, executor=executor)
+    return Rendered(out, built.pages, cached=not built.rendered)

@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
+from urllib.parse import unquote, urlsplit
 
 import jinja2
 
@@ -85,27 +86,61 @@ def _page_naming(project: Project, url: str) -> str:
     return ""
 
 
-def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[Path, ...],
-           served: list[Path] | None = None, **options: Any) -> Rendered:
-    """Render HTML to a tagged PDF, fetching only files inside the project and `roots` (each file
-    read is added to `served`). WeasyPrint's errors stop the build; its CSS warnings (rules it does
-    not support, from the site's screen styles) are left out."""
+@dataclass
+class Layout:
+    """What one render learnt (plain data, so a worker process can return it)."""
+    pages: int
+    anchors: dict[str, int]  # element id -> index of the page it is on
+    fetched: list[str]  # the file: URLs the render read (stylesheets, fonts, images)
+    refused: str | None  # the address the render was refused, if that stopped it
+    errors: list[str]  # WeasyPrint's error messages
+
+
+def render_file(html: str, base_url: str, out: Path | None, roots: tuple[Path, ...], **options: Any) -> Layout:
+    """Render HTML to a tagged PDF at `out` (only lay it out when None), reading only files inside
+    `roots`. Nothing is written when a fetch was refused; the caller judges the errors (`check_layout`)."""
     from weasyprint import HTML
 
+    from ..repro import atomic_write
+
     opts = {**PDF_OPTIONS, **options}
-    fetcher = weasy.local_fetcher((project.root, *roots), served)
+    served: list[Path] = []
+    fetcher = weasy.local_fetcher(roots, served)
     with weasyprint_messages() as records:
         try:
             document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(**opts)
         except BaseException as e:
             if (url := weasy.refused_url(e)) is None:
                 raise
-            source = _page_naming(project, url)
-            message = weasy.REFUSED.format(url=url)
-            raise ContentError([Problem(source or out.name, "", f"while making {out.name}, {message}" if source else message)]) from None
-        out.parent.mkdir(parents=True, exist_ok=True)
-        document.write_pdf(str(out), finisher=pdf_tags.pagination_artifacts, **opts)
+            return Layout(0, {}, sorted({p.as_uri() for p in served}), url, [])
+        if out is not None:
+            atomic_write(out, document.write_pdf(finisher=pdf_tags.pagination_artifacts, **opts))
+    anchors: dict[str, int] = {}
+    for index, page in enumerate(document.pages):
+        for name in page.anchors:
+            anchors.setdefault(name, index)
     errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
+    return Layout(len(document.pages), anchors, sorted({p.as_uri() for p in served}), None, errors)
+
+
+def check_layout(project: Project, name: str, refused: str | None, errors: list[str]) -> None:
+    """Stop the build when a render was refused a fetch (naming the page that holds the address)
+    or WeasyPrint reported errors."""
+    if refused is not None:
+        source = _page_naming(project, refused)
+        message = weasy.REFUSED.format(url=refused)
+        raise ContentError([Problem(source or name, "", f"while making {name}, {message}" if source else message)])
     if errors:
-        raise RenderError(f"{out.name}: " + "; ".join(sorted(set(errors))[:10]))
-    return Rendered(out, len(document.pages))
+        raise RenderError(f"{name}: " + "; ".join(sorted(set(errors))[:10]))
+
+
+def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[Path, ...],
+           served: list[Path] | None = None, **options: Any) -> Rendered:
+    """Render HTML to a tagged PDF, fetching only files inside the project and `roots` (each file
+    read is added to `served`). WeasyPrint's errors stop the build; its CSS warnings (rules it does
+    not support, from the site's screen styles) are left out."""
+    layout = render_file(html, base_url, out, (project.root, *roots), **options)
+    check_layout(project, out.name, layout.refused, layout.errors)
+    if served is not None:
+        served.extend(Path(unquote(urlsplit(url).path)) for url in layout.fetched)
+    return Rendered(out, layout.pages)

@@ -1,0 +1,209 @@
+"""Joining the guide's part PDFs (WeasyPrint's tagged PDF/UA-1 files, kit/documents/guide_chapters.py)
+into one PDF that reads as if it had been rendered at once.
+
+The first part's catalog stays (language, XMP metadata with the PDF/UA identification, document
+info, /MarkInfo, /ViewerPreferences); each later part brings its pages, and with them:
+- its structure tree: the elements under its Document become children of the first part's Document;
+  its ParentTree keys (and the pages' /StructParents, the annotations' /StructParent) are moved past
+  those already used, so the joined file has one tree and one ParentTree;
+- its named destinations (one sorted name tree) and its outline (appended at the top level);
+- its links to another part (addresses starting with `goto`) become internal links to the named
+  destination, as a single render writes them.
+Identical streams (the same image or font file in several parts) are kept once. The file's /ID is
+made from its content.
+"""
+from __future__ import annotations
+
+import warnings
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+VERSION = "1"
+
+
+def identity() -> str:
+    import pikepdf
+
+    return f"{VERSION}|pikepdf={pikepdf.__version__}|qpdf={pikepdf.__libqpdf_version__}"
+
+
+def _kids(element: Any) -> list[Any]:
+    import pikepdf
+
+    k = element.get("/K")
+    return list(k) if isinstance(k, pikepdf.Array) else ([] if k is None else [k])
+
+
+def _document(pdf: Any) -> Any:
+    (document,) = _kids(pdf.Root.StructTreeRoot)
+    assert document.S == "/Document", document.S
+    return document
+
+
+def _nums(pdf: Any) -> Any:
+    tree = pdf.Root.StructTreeRoot.ParentTree
+    assert "/Kids" not in tree, "a ParentTree with /Kids: WeasyPrint writes one flat /Nums"
+    return tree.Nums
+
+
+def _next_key(pdf: Any) -> int:
+    nums = _nums(pdf)
+    return max((int(nums[i]) for i in range(0, len(nums), 2)), default=-1) + 1
+
+
+def _shift_keys(pdf: Any, offset: int) -> None:
+    """Move every ParentTree key of `pdf` (and the /StructParents and /StructParent naming them) by `offset`."""
+    nums = _nums(pdf)
+    for i in range(0, len(nums), 2):
+        nums[i] = int(nums[i]) + offset
+    for page in pdf.pages:
+        if "/StructParents" in page.obj:
+            page.obj.StructParents = int(page.obj.StructParents) + offset
+        for annot in page.obj.get("/Annots", []):
+            if "/StructParent" in annot:
+                annot.StructParent = int(annot.StructParent) + offset
+
+
+def _names(pdf: Any) -> list[tuple[Any, Any]]:
+    names = pdf.Root.get("/Names", {}).get("/Dests")
+    if names is None:
+        return []
+    assert "/Kids" not in names, "a name tree with /Kids: WeasyPrint writes one flat /Names"
+    flat = list(names.Names)
+    return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
+
+
+def _outline_items(pdf: Any) -> list[Any]:
+    outlines = pdf.Root.get("/Outlines")
+    items, item = [], outlines.get("/First") if outlines is not None else None
+    while item is not None:
+        items.append(item)
+        item = item.get("/Next")
+    return items
+
+
+def _append_part(dest: Any, src: Any) -> None:
+    import pikepdf
+
+    _shift_keys(src, _next_key(dest))
+    nums = _nums(src)
+    # Cut the part's tops loose from its root, so copying them copies nothing above them.
+    tops = _kids(_document(src))
+    for element in tops:
+        del element["/P"]
+    items = _outline_items(src)
+    for item in items:
+        for key in ("/Parent", "/Prev", "/Next"):
+            if key in item:
+                del item[key]
+    names = src.make_indirect(pikepdf.Array([value for pair in _names(src) for value in pair]))
+    with warnings.catch_warnings():  # pikepdf warns that named destinations are not copied: done below
+        warnings.simplefilter("ignore", pikepdf.PageCopyWarning)
+        dest.pages.extend(src.pages)  # first: the objects below then refer to the copied pages
+
+    document = _document(dest)
+    if not isinstance(document.get("/K"), pikepdf.Array):
+        document.K = pikepdf.Array(_kids(document))
+    for element in tops:
+        copy = dest.copy_foreign(element)
+        copy.P = document
+        document.K.append(copy)
+    dest_nums = _nums(dest)
+    for i in range(0, len(nums), 2):
+        value = nums[i + 1]
+        dest_nums.append(nums[i])
+        dest_nums.append(dest.copy_foreign(value if value.is_indirect else src.make_indirect(value)))
+    dest_names = dest.Root.Names.Dests.Names
+    for value in dest.copy_foreign(names):
+        dest_names.append(value)
+    outlines = dest.Root.get("/Outlines")
+    for item in items:
+        copy = dest.copy_foreign(item)
+        copy.Parent = outlines
+        if "/Last" in outlines:
+            copy.Prev = outlines.Last
+            outlines.Last.Next = copy
+        else:
+            outlines.First = copy
+        outlines.Last = copy
+    if items:
+        outlines.Count = int(outlines.get("/Count", 0)) + int(src.Root.Outlines.get("/Count", len(items)))
+    for key in ("/RoleMap", "/ClassMap"):
+        if key in src.Root.StructTreeRoot:
+            mapping = dest.Root.StructTreeRoot.setdefault(key, pikepdf.Dictionary())
+            for name, value in dest.copy_foreign(src.make_indirect(src.Root.StructTreeRoot[key])).items():
+                mapping.setdefault(name, value)
+
+
+def _internal_links(pdf: Any, goto: str, destinations: set[str]) -> None:
+    import pikepdf
+
+    for page in pdf.pages:
+        for annot in page.obj.get("/Annots", []):
+            uri = str(annot.get("/A", {}).get("/URI", ""))
+            if uri.startswith(goto):
+                name = unquote(uri.removeprefix(goto))
+                if name not in destinations:
+                    raise ValueError(f"a link between the guide's parts goes to #{name}, which is in no part")
+                del annot["/A"]
+                annot.Dest = pikepdf.String(name)
+                if "/Contents" in annot:
+                    annot.Contents = pikepdf.String(name)
+
+
+def _dedupe_streams(pdf: Any) -> None:
+    """Point every reference to a stream at the first identical one (same dictionary, same data)."""
+    import hashlib
+
+    import pikepdf
+
+    first: dict[bytes, Any] = {}
+    twins: dict[tuple[int, int], Any] = {}
+    for obj in pdf.objects:
+        if isinstance(obj, pikepdf.Stream) and obj.get("/Type") not in ("/XRef", "/ObjStm", "/Metadata"):
+            fingerprint = hashlib.sha256(obj.read_raw_bytes() + repr(sorted((k, repr(v)) for k, v in obj.items() if k != "/Length")).encode()).digest()
+            if fingerprint in first:
+                twins[obj.objgen] = first[fingerprint]
+            else:
+                first[fingerprint] = obj
+    if not twins:
+        return
+    seen: set[tuple[int, int]] = set()
+
+    def walk(container: Any) -> None:
+        items = container.items() if isinstance(container, pikepdf.Dictionary) else enumerate(container)
+        for key, value in list(items):
+            if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
+                if value.is_indirect and value.objgen in twins:
+                    container[key] = twins[value.objgen]
+                    continue
+                if value.is_indirect:
+                    if value.objgen in seen:
+                        continue
+                    seen.add(value.objgen)
+                walk(value.stream_dict if isinstance(value, pikepdf.Stream) else value)
+
+    walk(pdf.trailer)
+
+
+def join(parts: list[Path], out: Path, goto: str) -> None:
+    """Join the part PDFs, in order, into `out` (written through a temporary file beside it)."""
+    import pikepdf
+
+    with ExitStack() as stack:
+        dest = stack.enter_context(pikepdf.open(parts[0]))
+        for path in parts[1:]:
+            _append_part(dest, stack.enter_context(pikepdf.open(path)))
+        names = _names(dest)
+        names.sort(key=lambda pair: bytes(pair[0]))  # a name tree's keys are in byte order
+        dest.Root.Names.Dests.Names = pikepdf.Array([value for pair in names for value in pair])
+        destinations = {str(name) for name, _ in names}
+        _internal_links(dest, goto, destinations)
+        _dedupe_streams(dest)
+        del dest.trailer["/ID"]  # else qpdf keeps the first part's as the /ID's first half
+        tmp = out.with_name(f".{out.name}.tmp")
+        dest.save(tmp, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                  compress_streams=True, linearize=False, fix_metadata_version=False)
+    tmp.replace(out)
