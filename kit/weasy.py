@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 
@@ -45,7 +46,7 @@ def _classes() -> tuple[type, type]:
         def __init__(self, roots: Iterable[Path], served: list[Path] | None):
             super().__init__(allowed_protocols={"file", "data"})
             self.roots = tuple(Path(r).resolve() for r in roots)
-            self.served = served
+            self.served = served if served is not None else []
 
         def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN202 - a URLFetcherResponse
             scheme = url.split(":", 1)[0].lower()
@@ -53,13 +54,76 @@ def _classes() -> tuple[type, type]:
                 path = Path(unquote(urlsplit(url).path)).resolve()
                 if not any(path.is_relative_to(root) for root in self.roots):
                     raise FetchRefused(url)
-                if self.served is not None:
-                    self.served.append(path)
+                self.served.append(path)
             elif scheme != "data":
                 raise FetchRefused(url)
             return super().fetch(url, headers)
 
     return LocalFetcher, FetchRefused
+
+
+def _file_state(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_mtime_ns, st.st_size
+
+
+@functools.lru_cache(maxsize=1)
+def _font_class() -> type:
+    from weasyprint.text.fonts import FontConfiguration
+
+    class SharedFonts(FontConfiguration):
+        """A FontConfiguration shared by the renders of one process (a web font is decoded once, not
+        per render), which still tells each render's fetcher the font files it uses, so a cached
+        output lists them among the files it read."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.files: dict[str, list[Path]] = {}
+            self.states: dict[Path, tuple[int, int] | None] = {}  # of the font files, when decoded
+
+        def add_font_face(self, rule_descriptors: Any, url_fetcher: Any) -> Any:
+            key = str(rule_descriptors)
+            served = getattr(url_fetcher, "served", None)
+            if key in self.files:
+                if served is not None:
+                    served.extend(self.files[key])
+                return super().add_font_face(rule_descriptors, url_fetcher)  # already decoded: returns at once
+            mark = len(served) if served is not None else 0
+            result = super().add_font_face(rule_descriptors, url_fetcher)
+            self.files[key] = list(served[mark:]) if served is not None else []
+            self.states.update({p: _file_state(p) for p in self.files[key]})
+            return result
+
+        def changed(self) -> bool:
+            return any(_file_state(p) != state for p, state in self.states.items())
+
+    return SharedFonts
+
+
+_FONTS: Any = None
+
+
+def font_config() -> Any:
+    """This process's shared FontConfiguration; a new one when a font file it decoded has changed
+    since (a long-running process, such as the preview while serving, must not render a new font
+    file with the old one's glyphs)."""
+    global _FONTS
+    if _FONTS is not None and _FONTS.changed():
+        _FONTS = None
+    if _FONTS is None:
+        _FONTS = _font_class()()
+    return _FONTS
+
+
+def forget_font_config() -> None:
+    """In a forked worker: forget (without deleting) the parent's font folder, and make our own."""
+    global _FONTS
+    if _FONTS is not None:
+        _FONTS._folder = None  # its __del__ would otherwise remove the parent's decoded fonts
+        _FONTS = None
 
 
 def local_fetcher(roots: Iterable[Path], served: list[Path] | None = None):  # noqa: ANN201 - a weasyprint URLFetcher

@@ -56,26 +56,6 @@ def _fit_css(body_pt: float, slack_px: float = 0.0) -> str:
 
 
 RENDER_OPTIONS = {"pdf_variant": "pdf/ua-1"}
-_FONTS: Any = None  # one FontConfiguration per process: the web fonts are decoded once, not per layout
-
-
-def _font_config() -> Any:
-    global _FONTS
-    if _FONTS is None:
-        from weasyprint.text.fonts import FontConfiguration
-
-        _FONTS = FontConfiguration()
-    return _FONTS
-
-
-def worker_init() -> None:
-    """In a forked worker: forget (without deleting) the parent's font folder, and make our own."""
-    global _FONTS
-    if _FONTS is not None:
-        _FONTS._folder = None  # its __del__ would otherwise remove the parent's decoded fonts
-        _FONTS = None
-
-
 @dataclass
 class _Layout:
     doc: Any
@@ -93,7 +73,7 @@ def render_fitted(html: str, base_url: str, url_fetcher: Any, body_pt: float, sl
     from weasyprint import HTML
 
     return HTML(string=html.replace("/*FIT*/", _fit_css(body_pt, slack_px)), base_url=base_url,
-                url_fetcher=url_fetcher).render(font_config=_font_config(), **options)
+                url_fetcher=url_fetcher).render(font_config=weasy.font_config(), **options)
 
 
 def _layout(job: FitJob, served: list[Path] | None, body_pt: float, slack_px: float = 0.0) -> _Layout:
@@ -104,7 +84,7 @@ def _layout(job: FitJob, served: list[Path] | None, body_pt: float, slack_px: fl
     page_px = SIZES[job.size].height_mm * PX_PER_MM
     html = job.html.replace("/*FIT*/", _fit_css(body_pt, slack_px))
     doc = HTML(string=html, base_url=job.base_url, url_fetcher=weasy.local_fetcher(map(Path, job.roots), served)).render(
-        font_config=_font_config(), **RENDER_OPTIONS)
+        font_config=weasy.font_config(), **RENDER_OPTIONS)
     boxes = [p._page_box for p in doc.pages]
     masthead = _find(boxes[0], "masthead")
     foot = next(f for f in (_find(b, "foot") for b in boxes) if f is not None)

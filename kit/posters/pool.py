@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Sequence
 
-from .fit import worker_init
+from ..weasy import forget_font_config
 
 
 def run_jobs(run: Callable[[Any], dict[str, Any]], todo: Sequence[Any], workers: int | None = None) -> dict[str, dict[str, Any]]:
@@ -25,7 +25,7 @@ def run_jobs(run: Callable[[Any], dict[str, Any]], todo: Sequence[Any], workers:
     # the slowest posters first, so the pool does not end waiting on one
     order = sorted(todo, key=lambda j: -len(j.html) * (2 if j.size == "a3" else 1))
     with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                             initializer=worker_init) as pool:
+                             initializer=forget_font_config) as pool:
         for j, info in zip(order, pool.map(run, order)):
             infos[j.key] = info
     return infos
