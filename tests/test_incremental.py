@@ -15,7 +15,9 @@ from kit import posters
 from kit.build import pipeline
 from kit.build.documents import build_documents
 from kit.checks import load_project
-from kit.outputs import DOCUMENT_CACHE, POSTER_MANIFEST
+from kit.build.engines import build_site
+from kit.documents.guide import guide_pdf
+from kit.outputs import DOCUMENT_CACHE, GUIDE_CACHE, POSTER_MANIFEST
 from kit.repro import copy_sources
 
 EDITED = "docs/topics/email.md"
@@ -25,7 +27,7 @@ POSTER_CACHE = POSTER_MANIFEST.parent
 def warm_copy(dest: Path) -> Path:
     """A copy of the project with the caches of the session's build of this repository."""
     root = copy_project(dest)
-    for cache in (POSTER_CACHE, DOCUMENT_CACHE):
+    for cache in (POSTER_CACHE, DOCUMENT_CACHE, GUIDE_CACHE):
         if (ROOT / cache).is_dir():
             shutil.copytree(ROOT / cache, root / cache)
     return root
@@ -102,36 +104,43 @@ def _font_file(root: Path) -> None:
 DOCUMENT_NAMES = ["policy-pdf", "form", "checklist", "policy-docx"]
 SLUGS = ["email", "reporting-concerns"]  # a topic-layout poster, and one of another layout
 
-# change -> (new document PDFs, whether the Word policy is made again, posters among SLUGS made again)
-CHANGES: dict[str, tuple[Callable[[Path], None], int, bool, list[str]]] = {
-    "a document's template": (_append("documents/checklist/template.html", "\n<!-- edited -->\n"), 1, False, []),
-    "a poster layout's template": (_in_topic_layout, 0, False, ["email"]),
-    "a poster layout's style sheet": (_append("posters/reporting/reporting.css", "\n/* edited */\n"), 0, False, ["reporting-concerns"]),
-    "the board's colour": (_board_colour, 3, False, SLUGS),
-    "a font file": (_font_file, 3, False, SLUGS),
+# change -> (document PDFs made again, whether the Word policy is, posters among SLUGS made again,
+# whether the guide's chapters are)
+CHANGES: dict[str, tuple[Callable[[Path], None], int, bool, list[str], bool]] = {
+    "a document's template": (_append("documents/checklist/template.html", "\n<!-- edited -->\n"), 1, False, [], False),
+    "the guide's style sheet": (_append("documents/guide/guide.css", "\n/* edited */\n"), 0, False, [], True),
+    "a poster layout's template": (_in_topic_layout, 0, False, ["email"], False),
+    "a poster layout's style sheet": (_append("posters/reporting/reporting.css", "\n/* edited */\n"), 0, False, ["reporting-concerns"], False),
+    "the board's colour": (_board_colour, 3, False, SLUGS, True),
+    "a font file": (_font_file, 3, False, SLUGS, True),
 }
 
 
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_each_change_makes_again_exactly_what_reads_it(change: str, site: Path, tmp_path: Path) -> None:
     root = warm_copy(tmp_path / "project")
-    edit, new_pdfs, new_docx, remade = CHANGES[change]
+    edit, new_pdfs, new_docx, remade, new_guide = CHANGES[change]
 
-    def make() -> tuple[set[str], set[str], set[str], int]:
+    def make(n: int) -> tuple[set[str], set[str], set[str], int, bool]:
         docs_pdf, docs_bin = entries(root, DOCUMENT_CACHE, ".pdf"), entries(root, DOCUMENT_CACHE, ".bin")
         poster_pdfs = entries(root, POSTER_CACHE, ".pdf")
         project = load_project(root)
         build_documents(project, tmp_path / "downloads", only=DOCUMENT_NAMES)
         results = posters.render_all(project, tmp_path / "posters", only=SLUGS)
+        pages = tmp_path / f"site-{n}"  # the guide is made from the built pages
+        build_site(root, pages)
+        guide = guide_pdf(project, pages, tmp_path / "guide.pdf")
         return (entries(root, DOCUMENT_CACHE, ".pdf") - docs_pdf, entries(root, DOCUMENT_CACHE, ".bin") - docs_bin,
-                {r.slug for r in results if not r.cached}, len(entries(root, POSTER_CACHE, ".pdf") - poster_pdfs))
+                {r.slug for r in results if not r.cached}, len(entries(root, POSTER_CACHE, ".pdf") - poster_pdfs),
+                not guide.cached)
 
     # the copy's unchanged sources are served from the caches of the repository's build
-    assert make() == (set(), set(), set(), 0)
+    assert make(1) == (set(), set(), set(), 0, False)
     edit(root)
-    pdfs, docx, posters_made, poster_pdfs = make()
+    pdfs, docx, posters_made, poster_pdfs, guide_made = make(2)
     assert len(pdfs) == new_pdfs, f"{change}: {len(pdfs)} document PDFs made again, expected {new_pdfs}"
     assert bool(docx) == new_docx, f"{change}: the Word policy was {'made again' if docx else 'not made again'}"
     assert posters_made == set(remade), f"{change}: posters made again: {sorted(posters_made)}, expected {remade}"
     # each poster made again at A4 and A3, for screen and for a print shop; no other poster file
     assert poster_pdfs == 4 * len(remade)
+    assert guide_made == new_guide, f"{change}: the guide was {'made again' if guide_made else 'not made again'}"
