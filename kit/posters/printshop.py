@@ -67,6 +67,8 @@ def cmyk_fetcher(roots: tuple[str, ...], served: list[Path] | None = None) -> An
     local = weasy.local_fetcher(map(Path, roots), served)
 
     class CmykFetcher(URLFetcher):
+        served = local.served  # what it read, as kit.weasy's fetcher records it (fonts included)
+
         def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN202
             response = local.fetch(url, headers)
             if not url.lower().split("?")[0].endswith(".svg"):
