@@ -3,9 +3,12 @@ addresses (kit/outputs.py): the guide PDF, the model policy as DOCX and PDF, the
 the checklist."""
 from __future__ import annotations
 
+import multiprocessing
+import os
 import tempfile
 import time
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from ..documents.guide import guide_pdf
@@ -17,6 +20,7 @@ from ..documents.render import Rendered, RenderError
 from ..model import Project
 from ..outputs import DOCUMENTS as NAMES
 from ..outputs import GUIDE
+from ..weasy import forget_font_config
 from .engines import BuildFailed, build_site
 
 
@@ -30,6 +34,13 @@ def build_site_for_guide(project: Project, site_dir: Path) -> None:
         build_site(project.root, site_dir)
     except BuildFailed:
         raise DocumentsFailed("the site did not build (see the messages above), so the guide could not be made from it") from None
+
+
+def chapter_workers() -> ProcessPoolExecutor:
+    """Worker processes for the guide's chapters (forked: they start with the loaded kit; started
+    only when more than one chapter is to be rendered)."""
+    return ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)),
+                               mp_context=multiprocessing.get_context("fork"), initializer=forget_font_config)
 
 
 def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | None = None,
@@ -62,17 +73,19 @@ def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | 
 
     def guide(out: Path) -> Rendered:
         site_dir = downloads_dir.parent
-        try:
-            if (site_dir / "index.html").is_file():
-                return guide_pdf(project, site_dir, out)
-            with tempfile.TemporaryDirectory(prefix="sg-guide-") as tmp:
-                start = time.perf_counter()
-                build_site_for_guide(project, Path(tmp) / "site")
-                if verbose:
-                    print(f"  (built the site to make the guide from: {time.perf_counter() - start:.2f} s)")
-                return guide_pdf(project, Path(tmp) / "site", out)
-        except GuideBookFailed as e:
-            raise DocumentsFailed(f"{GUIDE}: {e}") from None
+        # the chapters to render (all of them in a cold build) share the cores with the posters
+        with chapter_workers() as workers:
+            try:
+                if (site_dir / "index.html").is_file():
+                    return guide_pdf(project, site_dir, out, executor=workers)
+                with tempfile.TemporaryDirectory(prefix="sg-guide-") as tmp:
+                    start = time.perf_counter()
+                    build_site_for_guide(project, Path(tmp) / "site")
+                    if verbose:
+                        print(f"  (built the site to make the guide from: {time.perf_counter() - start:.2f} s)")
+                    return guide_pdf(project, Path(tmp) / "site", out, executor=workers)
+            except GuideBookFailed as e:
+                raise DocumentsFailed(f"{GUIDE}: {e}") from None
 
     step("guide", guide)
     step("policy-docx", lambda out: cached_bytes(project, out, docx_key(project), lambda: policy_docx_bytes(project)))
