@@ -40,12 +40,16 @@ class Folders:
     """The absolute folders a render may read from, named by number in keys and entries."""
 
     def __init__(self, roots: Iterable[Path | str]):
-        self.roots = tuple(Path(r).resolve() for r in roots)
+        given = [Path(r) for r in roots]
+        self.roots = tuple(r.resolve() for r in given)
+        # each folder's address as written (a path through a symbolic link) and as it resolves
+        self._uris = [(uri, f"<folder {i}>") for i, r in enumerate(given) for uri in {r.absolute().as_uri(), r.resolve().as_uri()}]
+        self._uris.sort(key=lambda pair: -len(pair[0]))  # a folder inside another first
 
     def neutral(self, text: str) -> str:
         """`text` without the folders' own addresses (file:// URIs), for a key."""
-        for i, root in enumerate(self.roots):
-            text = text.replace(root.as_uri(), f"<folder {i}>")
+        for uri, stand_in in self._uris:
+            text = text.replace(uri, stand_in)
         return text
 
     def name(self, path: Path) -> str:
