@@ -95,3 +95,13 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
         spec.layout: data if data is not None else spec.data,
     }
     return env.get_template(f"{spec.layout}/template.html").render(**context)
+
+
+def placeless(html: str, root: Path) -> str:
+    """A poster's HTML for its cache key: without the project folder's address, which its file://
+    links to fonts, icons and the logo carry. The rendered bytes do not depend on where the project
+    is (tests/test_build_reliability.py builds a copy elsewhere), so neither does the key: a moved
+    checkout, or a copy given this one's cache, keeps its posters."""
+    for folder in {root.absolute(), root.resolve()}:
+        html = html.replace(folder.as_uri(), "file://<project>")
+    return html

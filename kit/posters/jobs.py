@@ -16,7 +16,7 @@ from ..errors import ContentError, Problem
 from ..outputs import POSTER_MANIFEST, TOKENS
 from ..repro import atomic_write
 from .fit import Overflow, fit_and_render
-from .html import poster_html
+from .html import placeless, poster_html
 from .manifest import write_manifest
 from .pool import run_jobs
 from .printshop import make_print_jobs, render_print
@@ -161,7 +161,7 @@ def make_jobs(project: Project, specs: list[PosterSpec], sizes: Iterable[str], c
             html = poster_html(project, spec, size, footer=footer)
             start, floor, top = size_range(poster_dir, size)
             thumb = size == "a4"
-            key = hashlib.sha256(f"{inputs}|{size}|{thumb}|{html}".encode()).hexdigest()[:32]
+            key = hashlib.sha256(f"{inputs}|{size}|{thumb}|{placeless(html, project.root)}".encode()).hexdigest()[:32]
             jobs.append(Job(spec.slug, size, spec.title, spec.source_file, html, poster_dir.as_uri() + "/",
                             start, floor, top, spec.words(), spec.chars(), key, str(cache_dir), thumb,
                             (str(project.root),)))

@@ -25,6 +25,7 @@ from ..outputs import POSTERS_PRINT as PRINT_DIR
 from ..outputs import TOKENS
 from ..repro import atomic_write
 from .fit import render_fitted
+from .html import placeless
 from .pool import run_jobs
 
 if TYPE_CHECKING:
@@ -120,7 +121,7 @@ def make_print_jobs(project: Project, jobs: list[Any]) -> list[PrintJob]:
     out = []
     for j in jobs:
         html = cmyk_svg(j.html.replace("/*FIT*/", "/*FIT*/\n" + css))  # the QR code's colours too
-        key = hashlib.sha256(f"print|{j.key}|{profile}|{html}".encode()).hexdigest()[:32]
+        key = hashlib.sha256(f"print|{j.key}|{profile}|{placeless(html, project.root)}".encode()).hexdigest()[:32]
         out.append(PrintJob(j.slug, j.size, html, j.base_url, j.roots + (str(CMYK_PROFILE),), key, j.key, j.cache_dir))
     return out
 
