@@ -11,6 +11,7 @@ import http.server
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -150,6 +151,53 @@ class RequestLog:
         self.outside.clear()
 
 
+# --------------------------------------------------------------------------- many pages at once
+# Every Content Security Policy violation of the page and of its frames (the file:// search runs in an iframe).
+LISTEN_CSP = """document.addEventListener('securitypolicyviolation', e => {
+  let w = window;
+  try { w = window.top; w.__sgViolations; } catch (_) { w = window; }
+  (w.__sgViolations = w.__sgViolations || []).push(
+    `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.documentURI}`);
+});"""
+
+
+@dataclass
+class Visit:
+    """What loading a set of pages asked for and broke."""
+    pages: list[str]  # the addresses loaded
+    urls: list[str] = field(default_factory=list)  # every request made (RequestLog.urls)
+    outside: list[str] = field(default_factory=list)  # requests to another host (blocked)
+    violations: dict[str, list[str]] = field(default_factory=dict)  # page -> its CSP violations
+
+
+def visit_all_at_once(browser, urls: list[str], **context_options) -> Visit:
+    """Load every address in its own tab of one fresh context, all at once, and let each settle
+    (network idle: search index, fonts, images). Records every request (any to another host is
+    blocked, see RequestLog) and, for each page, the CSP violations: the securitypolicyviolation
+    events of the page and its frames, and the console messages in which Chromium reports one."""
+    context = browser.new_context(**context_options)
+    context.add_init_script(LISTEN_CSP)
+    log = RequestLog(context)
+    visit = Visit(list(urls))
+    try:
+        tabs = []
+        for url in urls:
+            page = context.new_page()
+            console: list[str] = []
+            page.on("console", lambda m, said=console: said.append(m.text))
+            page.goto(url, wait_until="commit")
+            tabs.append((url, page, console))
+        for url, page, console in tabs:
+            page.wait_for_load_state("networkidle")
+            found = page.evaluate("window.__sgViolations || []") + [m for m in console if "Content Security Policy" in m]
+            if found:
+                visit.violations[url] = found
+        visit.urls, visit.outside = list(log.urls), list(log.outside)
+        return visit
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------------- axe-core
 def run_axe(page) -> list[dict]:
     """Inject the vendored axe-core and return its violations for the whole document."""
@@ -180,3 +228,52 @@ def format_violations(violations: list[dict], where: str) -> str:
         if len(v.get("nodes", [])) > 10:
             lines.append(f"    ... and {len(v['nodes']) - 10} more element(s)")
     return "\n".join(lines)
+
+
+@dataclass
+class AxeCheck:
+    """axe-core's verdict on one page, with what else a check of it reads."""
+    violations: list[dict]
+    overflow: int  # how far the page scrolls sideways (px)
+    outside: list[str]  # requests to another host while it loaded and was checked (blocked)
+
+
+AXE_START = """(tags) => {
+  window.__sgAxe = undefined;
+  axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})
+     .then(r => { window.__sgAxe = {violations: r.violations}; }, e => { window.__sgAxe = {error: String(e)}; });
+}"""
+
+
+def axe_all_at_once(browser, urls: list[str], batch: int = 6, **context_options) -> dict[str, AxeCheck]:
+    """run_axe on every address, `batch` pages at a time, each in its own fresh context (its own
+    RequestLog: any request to another host is blocked and listed): the pages load, and axe-core
+    runs in each, side by side (one renderer process each) rather than one after the other. The
+    same rules and the same document as run_axe, after the same `load` event."""
+    axe_js = AXE_JS.read_text(encoding="utf-8")
+    out: dict[str, AxeCheck] = {}
+    for start in range(0, len(urls), batch):
+        tabs = []
+        try:
+            for url in urls[start:start + batch]:
+                context = browser.new_context(**context_options)
+                log = RequestLog(context)
+                page = context.new_page()
+                page.goto(url, wait_until="commit")
+                tabs.append((url, context, page, log))
+            for _url, _context, page, _log in tabs:
+                page.wait_for_load_state("load")
+                # Through the DevTools protocol, which the page's Content Security Policy does not govern (run_axe).
+                page.evaluate(axe_js)
+                page.evaluate(AXE_START, AXE_TAGS)
+            for url, _context, page, log in tabs:
+                page.wait_for_function("window.__sgAxe !== undefined", timeout=120_000)
+                result = page.evaluate("window.__sgAxe")
+                if "error" in result:
+                    raise RuntimeError(f"axe-core failed on {url}: {result['error']}")
+                overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+                out[url] = AxeCheck(result["violations"], overflow, list(log.outside))
+        finally:
+            for _url, context, _page, _log in tabs:
+                context.close()
+    return out

@@ -16,21 +16,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
-from kit.build import pipeline
 from kit.model import Project
 from kit.outputs import DOCUMENTS, OFFLINE_ZIP
-from tests.browser_support import WIDTHS, built_pages, format_violations, run_axe, serve, site_prefix
-from tests.test_browser import browser  # noqa: F401 - the shared browser
+from tests.browser_support import WIDTHS, axe_all_at_once, built_pages, format_violations, serve, site_prefix
 
 SIMILAR = 0.95  # share of a page's words the two engines must have in common
-
-
-@pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("zensical") / "site"
-    pipeline.build(ROOT, out, engine="zensical")
-    return out
 
 
 def content_words(site: Path, rel: str) -> list[str]:
@@ -103,16 +93,15 @@ def test_board_identity_and_review_dates_with_each_engine(engine: str, site: Pat
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS.values())
-def test_axe_finds_nothing_on_the_zensical_site(browser, zensical_site: Path, project: Project, width: int) -> None:  # noqa: F811
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def test_axe_finds_nothing_on_the_zensical_site(browser, zensical_site: Path, project: Project, width: int) -> None:
+    """Every page, after its `load` event, a few at a time side by side (tests/browser_support.py axe_all_at_once)."""
     problems = []
     with serve(zensical_site, site_prefix(project.board.site_url)) as base:
-        for rel in built_pages(zensical_site):
-            page.goto(base + rel)
-            violations = run_axe(page)
-            if violations:
-                problems.append(format_violations(violations, f"{rel} at {width} px"))
-    page.close()
+        pages = built_pages(zensical_site)
+        checks = axe_all_at_once(browser, [base + rel for rel in pages], viewport={"width": width, "height": 900})
+        for rel in pages:
+            if checks[base + rel].violations:
+                problems.append(format_violations(checks[base + rel].violations, f"{rel} at {width} px"))
     assert not problems, "\n".join(problems)
 
 
@@ -128,7 +117,7 @@ def zensical_search(page, query: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_search_works_from_file_with_zensical(browser, zensical_site: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_search_works_from_file_with_zensical(browser, zensical_site: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(zensical_site / OFFLINE_ZIP) as zf:
         zf.extractall(tmp_path)
     [folder] = list(tmp_path.iterdir())
