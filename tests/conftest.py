@@ -10,6 +10,7 @@ rest: the model, loader, check and HTML-policy tests.
 """
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import sys
@@ -20,10 +21,28 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
+from kit import yamlio
 from kit.checks import load_project
 from kit.model import Project
 from kit.build import pipeline as build_script
 from kit.repro import copy_sources
+
+# The YAML reader is a pure function of its text, and most tests load a copy of the project in
+# which one file at most was edited: within a session each distinct text is parsed once (by the
+# real reader), and every later reader gets its own copy of that result. A text that fails is read
+# again each time (its error is raised afresh). Outside the tests nothing changes.
+_read_yaml = yamlio.load
+_yaml_read: dict[tuple[str, int], tuple[object, dict[str, int]]] = {}
+
+
+def _read_yaml_once(text: str, first_line: int = 1) -> tuple[object, dict[str, int]]:
+    key = (text, first_line)
+    if key not in _yaml_read:
+        _yaml_read[key] = _read_yaml(text, first_line)
+    return copy.deepcopy(_yaml_read[key])
+
+
+yamlio.load = _read_yaml_once
 
 # A test using any of these builds, renders or drives the browser (directly or through a fixture
 # that depends on one): it is `slow`.
@@ -54,7 +73,8 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     config = session.config
-    if config.getoption("--fast") and not config.getoption("collectonly") and len(session.items) < FAST_MINIMUM:
+    whole = config.args_source == pytest.Config.ArgsSource.TESTPATHS  # not a file or test named on the command line
+    if config.getoption("--fast") and whole and not config.getoption("collectonly") and len(session.items) < FAST_MINIMUM:
         raise pytest.UsageError(f"--fast selected {len(session.items)} tests, fewer than {FAST_MINIMUM}: "
                                 "the `slow` marking or the selection is broken")
 

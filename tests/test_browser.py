@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from kit.build.offline import folder_name, make_offline_zip
 from kit.outputs import OFFLINE_ZIP as ZIP_PATH
 from tests.browser_support import (
-    WIDTHS, AxeCheck, RequestLog, axe_all_at_once, built_pages, format_violations, is_local, run_axe,
+    WIDTHS, RequestLog, built_pages, format_violations, is_local, run_axe,
     source_pages,
 )
 
@@ -54,15 +54,19 @@ FOCUS_STATE = """() => {
 
 
 @pytest.fixture(scope="module")
-def axe_checks(browser, base_url: str) -> dict[tuple[str, int], AxeCheck]:
-    """axe-core on every page at each width: (page, width) -> its verdict. The pages of a width are
-    loaded and checked a few at a time, side by side (tests/browser_support.py axe_all_at_once),
-    each in a fresh context whose requests are logged and any request to another host blocked."""
-    checks = {}
-    for width in WIDTHS.values():
-        found = axe_all_at_once(browser, [base_url + rel for rel in PAGES], viewport={"width": width, "height": HEIGHTS[width]})
-        checks.update({(rel, width): found[base_url + rel] for rel in PAGES})
-    return checks
+def axe_tab(browser):
+    """One browser tab per width, reused by every page's accessibility check."""
+    tabs: dict[int, tuple] = {}
+
+    def get(width: int):
+        if width not in tabs:
+            context = browser.new_context(viewport={"width": width, "height": HEIGHTS[width]})
+            tabs[width] = (context, context.new_page(), RequestLog(context))
+        return tabs[width][1:]
+
+    yield get
+    for context, _page, _log in tabs.values():
+        context.close()
 
 
 @pytest.fixture()
@@ -113,13 +117,17 @@ def test_every_built_page_is_checked(site: Path):
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS.values(), ids=list(WIDTHS))
 @pytest.mark.parametrize("rel", PAGES)
-def test_axe_no_violations(axe_checks, rel: str, width: int):
+def test_axe_no_violations(axe_tab, base_url: str, rel: str, width: int):
     """axe-core (WCAG 2.0, 2.1, 2.2 A and AA, best practice): 0 violations, and no sideways scrolling
     at 320 px (WCAG 1.4.10 reflow)."""
-    check = axe_checks[rel, width]
-    assert not check.violations, format_violations(check.violations, f"{rel} at {width} px")
-    assert check.overflow <= 0, f"{rel} at {width} px scrolls sideways by {check.overflow} px"
-    assert not check.outside, f"{rel} asked other hosts:\n" + "\n".join(check.outside)
+    page, log = axe_tab(width)
+    log.clear()
+    page.goto(base_url + rel, wait_until="load")
+    violations = run_axe(page)
+    assert not violations, format_violations(violations, f"{rel} at {width} px")
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"{rel} at {width} px scrolls sideways by {overflow} px"
+    assert not log.outside, f"{rel} asked other hosts:\n" + "\n".join(log.outside)
 
 
 @pytest.mark.browser

@@ -18,7 +18,7 @@ from bs4 import BeautifulSoup
 
 from kit.model import Project
 from kit.outputs import DOCUMENTS, OFFLINE_ZIP
-from tests.browser_support import WIDTHS, axe_all_at_once, built_pages, format_violations, serve, site_prefix
+from tests.browser_support import WIDTHS, built_pages, format_violations, run_axe, serve, site_prefix
 
 SIMILAR = 0.95  # share of a page's words the two engines must have in common
 
@@ -94,14 +94,15 @@ def test_board_identity_and_review_dates_with_each_engine(engine: str, site: Pat
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS.values())
 def test_axe_finds_nothing_on_the_zensical_site(browser, zensical_site: Path, project: Project, width: int) -> None:
-    """Every page, after its `load` event, a few at a time side by side (tests/browser_support.py axe_all_at_once)."""
+    page = browser.new_page(viewport={"width": width, "height": 900})
     problems = []
     with serve(zensical_site, site_prefix(project.board.site_url)) as base:
-        pages = built_pages(zensical_site)
-        checks = axe_all_at_once(browser, [base + rel for rel in pages], viewport={"width": width, "height": 900})
-        for rel in pages:
-            if checks[base + rel].violations:
-                problems.append(format_violations(checks[base + rel].violations, f"{rel} at {width} px"))
+        for rel in built_pages(zensical_site):
+            page.goto(base + rel)
+            violations = run_axe(page)
+            if violations:
+                problems.append(format_violations(violations, f"{rel} at {width} px"))
+    page.close()
     assert not problems, "\n".join(problems)
 
 
