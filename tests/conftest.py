@@ -118,13 +118,10 @@ def rebuilt_copy(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     reproducibility tests (every file of the build, and the documents), which compare it with `site`."""
     import subprocess
 
-    from kit.dates import commit_epoch
-
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)
     base = tmp_path_factory.mktemp("rebuilt")
     root = copy_project(base / "elsewhere")
     out = base / "again" / "site"
-    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SOURCE_DATE_EPOCH": epoch, "PYTHONPATH": str(root)}
+    env = same_date({**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)})
     env.pop("SG_DEBUG", None)
     result = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--site-dir", str(out)], cwd=root,
                             capture_output=True, text=True, env=env, timeout=900)
@@ -205,11 +202,20 @@ def with_poster_cache(root: Path, site: Path) -> Path:
     """Give a copy of the project the poster cache of the session's build (`site` must have been
     built), so that its build renders only the posters its edits change. For tests that are not
     about the posters or their cache; the cache keys cover every input, so an edited poster still
-    renders."""
+    renders. Build the copy with `same_date(env)`: a copy is not in git, and a poster carries its
+    build date."""
     assert site.is_dir()
     cache = ROOT / ".cache" / "posters"
     shutil.copytree(cache, root / ".cache" / "posters")
     return root
+
+
+def same_date(env: dict[str, str]) -> dict[str, str]:
+    """`env` with the SOURCE_DATE_EPOCH of the session's build (the last commit's date), for a
+    build of a copy of the project, which is not in git."""
+    from kit.dates import commit_epoch
+
+    return {**env, "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)}
 
 
 @pytest.fixture()

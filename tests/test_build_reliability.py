@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, with_poster_cache
+from conftest import ROOT, copy_project, same_date, with_poster_cache
 from kit.build import pipeline as build_script
 from kit.build import cli, engines
 from kit.dates import commit_epoch
@@ -77,7 +77,7 @@ def test_failing_mkdocs_leaves_previous_site_untouched(site: Path, tmp_path: Pat
     before = snapshot(with_previous_site(root, site))
     with (root / "overrides" / "main.html").open("a", encoding="utf-8") as f:
         f.write("\n{% if %}\n")
-    failed = run_build(root)
+    failed = run_build(root, env=same_date(ENV))
     assert failed.returncode == 1 and "The previous site/ is unchanged" in failed.stderr
     assert "overrides/main.html: line" in failed.stderr and "TemplateSyntaxError" in failed.stderr
     assert "Traceback" not in failed.stderr

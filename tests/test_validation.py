@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, with_poster_cache
+from conftest import copy_project, same_date, with_poster_cache
 
 # Judged on the day of the newest review in docs/ (not the real date, so a result never depends on when the tests run)
 NEWEST_REVIEW = max(re.findall(r"(?m)^last_reviewed: (\d{4}-\d{2}-\d{2})", "\n".join(
@@ -25,10 +25,10 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SG_TODAY": NEWEST_REVIEW}
 ENV.pop("SG_DEBUG", None)
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """`python scripts/build.py ARGS` in the copy, in a new process, as the editor runs it."""
     return subprocess.run([sys.executable, str(root / "scripts" / "build.py"), *args], cwd=root,
-                          capture_output=True, text=True, env={**ENV, "PYTHONPATH": str(root)}, timeout=600)
+                          capture_output=True, text=True, env={**(env or ENV), "PYTHONPATH": str(root)}, timeout=600)
 
 
 def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -301,7 +301,7 @@ def test_a_poster_that_cannot_fit_fails_the_build_with_what_to_cut(site: Path, t
     point = "- Keep a written record of every online contact with a child, saying who, when, why and what was said, and share it with your manager.\n"
     edit(root, EMAIL, "## Safe practice\n", point * 40 + "\n## Safe practice\n")
     assert check(root).returncode == 0  # the words are fine for the site ...
-    output = assert_fails_clearly(run(root), f"{EMAIL}: A4 poster: the 'Email' poster does not fit on one A4 page",
+    output = assert_fails_clearly(run(root, env=same_date(ENV)), f"{EMAIL}: A4 poster: the 'Email' poster does not fit on one A4 page",
                                   "Cut about", "Nothing was published")  # ... but not for the poster
     assert not (root / "site").exists()
 
