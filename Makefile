@@ -7,7 +7,7 @@ FORMAT ?= text
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: build test serve posters documents check check-reviews check-fork bench bench-web clean linkcheck
+.PHONY: build test test-fast serve posters documents check check-reviews check-fork bench bench-web clean linkcheck
 
 # Set-up: check (and, as root on Debian, install) the system libraries, then a pinned virtualenv.
 .venv/ready: requirements.txt pyproject.toml scripts/system_deps.sh
@@ -35,6 +35,10 @@ node_modules/.bench-ready: package.json package-lock.json
 test: .venv/ready node_modules/.ready  ## Run the tests (they build the real site and documents; browser tests need Chromium)
 	WITH_BROWSER=1 bash scripts/system_deps.sh
 	$(PY) -m pytest
+
+# --fast (tests/conftest.py): only the tests not marked slow, and it fails if they are fewer than 100 or import WeasyPrint.
+test-fast: .venv/ready  ## The edit loop: the model, loader, check and HTML-policy tests (no build, no WeasyPrint, no browser)
+	$(PY) -m pytest -q --fast
 
 serve: .venv/ready  ## Live preview while editing (no PDFs: fast); content problems show on the page (make serve ENGINE=zensical)
 	$(PY) scripts/serve.py --engine $(ENGINE)

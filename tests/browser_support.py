@@ -11,6 +11,7 @@ import http.server
 import json
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -148,6 +149,53 @@ class RequestLog:
     def clear(self) -> None:
         self.urls.clear()
         self.outside.clear()
+
+
+# --------------------------------------------------------------------------- many pages at once
+# Every Content Security Policy violation of the page and of its frames (the file:// search runs in an iframe).
+LISTEN_CSP = """document.addEventListener('securitypolicyviolation', e => {
+  let w = window;
+  try { w = window.top; w.__sgViolations; } catch (_) { w = window; }
+  (w.__sgViolations = w.__sgViolations || []).push(
+    `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.documentURI}`);
+});"""
+
+
+@dataclass
+class Visit:
+    """What loading a set of pages asked for and broke."""
+    pages: list[str]  # the addresses loaded
+    urls: list[str] = field(default_factory=list)  # every request made (RequestLog.urls)
+    outside: list[str] = field(default_factory=list)  # requests to another host (blocked)
+    violations: dict[str, list[str]] = field(default_factory=dict)  # page -> its CSP violations
+
+
+def visit_all_at_once(browser, urls: list[str], **context_options) -> Visit:
+    """Load every address in its own tab of one fresh context, all at once, and let each settle
+    (network idle: search index, fonts, images). Records every request (any to another host is
+    blocked, see RequestLog) and, for each page, the CSP violations: the securitypolicyviolation
+    events of the page and its frames, and the console messages in which Chromium reports one."""
+    context = browser.new_context(**context_options)
+    context.add_init_script(LISTEN_CSP)
+    log = RequestLog(context)
+    visit = Visit(list(urls))
+    try:
+        tabs = []
+        for url in urls:
+            page = context.new_page()
+            console: list[str] = []
+            page.on("console", lambda m, said=console: said.append(m.text))
+            page.goto(url, wait_until="commit")
+            tabs.append((url, page, console))
+        for url, page, console in tabs:
+            page.wait_for_load_state("networkidle")
+            found = page.evaluate("window.__sgViolations || []") + [m for m in console if "Content Security Policy" in m]
+            if found:
+                visit.violations[url] = found
+        visit.urls, visit.outside = list(log.urls), list(log.outside)
+        return visit
+    finally:
+        context.close()
 
 
 # --------------------------------------------------------------------------- axe-core

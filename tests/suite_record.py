@@ -18,7 +18,8 @@ _start = time.perf_counter()
 
 def _whole_suite(config: pytest.Config) -> bool:
     chosen = [a for a in config.args if Path(a).resolve() != (ROOT / "tests").resolve()]
-    return not chosen and not config.option.keyword and config.option.markexpr == "not external"
+    return (not chosen and not config.option.keyword and config.option.markexpr == "not external"
+            and not config.getoption("fast", False))
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -20,8 +20,8 @@ from pypdf import PdfReader
 from kit.build.offline import folder_name, make_offline_zip
 from kit.outputs import OFFLINE_ZIP as ZIP_PATH
 from tests.browser_support import (
-    CHROMIUM, WIDTHS, RequestLog, built_pages, format_violations, is_local, launch, run_axe, serve,
-    site_prefix, source_pages,
+    WIDTHS, RequestLog, built_pages, format_violations, is_local, run_axe,
+    source_pages,
 )
 
 PAGES = source_pages()
@@ -49,26 +49,8 @@ FOCUS_STATE = """() => {
 
 
 # --------------------------------------------------------------------------- fixtures
-# Module scope, not session: Playwright's sync API keeps an event loop running in this thread until
-# it stops, and other test modules call asyncio.run(), which refuses to start inside a running loop.
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); "
-                    "never `playwright install`")
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="session")
-def base_url(site: Path, project) -> str:
-    """The built site served on 127.0.0.1 under its published path (404.html links to that path)."""
-    with serve(site, site_prefix(project.board.site_url)) as url:
-        yield url
+# `browser` (one Chromium for the session), `base_url` (the built site served) and `offline_copy`
+# (its offline zip unzipped): tests/conftest.py.
 
 
 @pytest.fixture(scope="module")
@@ -102,19 +84,6 @@ def tab(browser):
     yield new
     for context in contexts:
         context.close()
-
-
-@pytest.fixture(scope="session")
-def offline_copy(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """site/downloads/offline-site.zip unzipped into a fresh folder; returns its top-level folder."""
-    archive = site / ZIP_PATH
-    assert archive.is_file(), f"the build did not make {ZIP_PATH}"
-    dest = tmp_path_factory.mktemp("offline")
-    with zipfile.ZipFile(archive) as zf:
-        zf.extractall(dest)
-    folders = [p for p in dest.iterdir()]
-    assert len(folders) == 1 and folders[0].is_dir(), f"the zip should hold one folder, not {folders}"
-    return folders[0]
 
 
 def tab_until(page, predicate: str, limit: int = 40) -> dict:
@@ -189,20 +158,15 @@ def test_404_page_for_a_missing_address_in_a_sub_folder(tab, base_url: str, widt
 
 
 @pytest.mark.browser
-def test_no_request_leaves_the_machine(tab, base_url: str):
+def test_no_request_leaves_the_machine(http_visit, base_url: str):
     """Loading every page and letting it settle (search index, fonts, images) asks nothing of any
     host but 127.0.0.1: no fonts, scripts, analytics or polyfills from elsewhere. (The accessibility
-    check above also fails a page that asks another host, at both widths.)"""
-    page, log = tab(1280)
-    context = page.context
-    tabs = [page] + [context.new_page() for _ in PAGES[1:]]
-    for p, rel in zip(tabs, PAGES):
-        p.goto(base_url + rel, wait_until="commit")
-    for p in tabs:
-        p.wait_for_load_state("networkidle")
-    assert log.urls, "no request was recorded"
-    assert not log.outside, "requests to other hosts:\n" + "\n".join(log.outside)
-    assert all(is_local(u) for u in log.urls)
+    check above also fails a page that asks another host, at both widths.) The pages are loaded
+    once, all at once, for this test and the CSP test (tests/conftest.py `http_visit`)."""
+    assert [url.removeprefix(base_url) for url in http_visit.pages] == [*PAGES, "topics/nope.html"]
+    assert http_visit.urls, "no request was recorded"
+    assert not http_visit.outside, "requests to other hosts:\n" + "\n".join(http_visit.outside)
+    assert all(is_local(u) for u in http_visit.urls)
 
 
 # --------------------------------------------------------------------------- keyboard
@@ -450,12 +414,12 @@ def test_offline_copy_works_from_file(tab, offline_copy: Path):
 
 
 @pytest.mark.browser
-def test_offline_copy_pages_ask_nothing_of_the_network(tab, offline_copy: Path):
-    page, log = tab(320)
-    for rel in PAGES:
-        if rel == "404.html":
-            continue  # served by a web server for any missing address; links from the site's root
-        page.goto(offline_copy.joinpath(rel).as_uri(), wait_until="load")
-    assert not log.outside, "requests left the machine:\n" + "\n".join(log.outside)
-    remote = [u for u in log.urls if urlsplit(u).scheme not in ("file", "data", "blob", "about")]
-    assert not remote, remote
+def test_offline_copy_pages_ask_nothing_of_the_network(offline_visits, offline_copy: Path):
+    """Every page of the offline copy from file://, at 320 px (and 1280 px), left to settle: no
+    request leaves the machine. (tests/conftest.py `offline_visits`, shared with the CSP test.)"""
+    pages = {offline_copy.joinpath(rel).as_uri() for rel in PAGES if rel != "404.html"}  # 404.html: served by a web server for any missing address
+    for width, visit in offline_visits.items():
+        assert set(visit.pages) == pages
+        assert not visit.outside, f"at {width} px requests left the machine:\n" + "\n".join(visit.outside)
+        remote = [u for u in visit.urls if urlsplit(u).scheme not in ("file", "data", "blob", "about")]
+        assert not remote, remote

@@ -16,25 +16,16 @@ from pathlib import Path
 import pytest
 
 from kit.build.csp import remove_policy
-from tests.browser_support import built_pages, serve, site_prefix
-from tests.test_browser import base_url, browser, offline_copy, search  # noqa: F401 - shared fixtures
-
-# Every policy violation of the page and of its frames (the file:// search runs in an iframe).
-LISTEN = """document.addEventListener('securitypolicyviolation', e => {
-  let w = window;
-  try { w = window.top; w.__sgViolations; } catch (_) { w = window; }
-  (w.__sgViolations = w.__sgViolations || []).push(
-    `${e.violatedDirective} blocked ${e.blockedURI || 'inline'} in ${e.documentURI}`);
-});"""
-
+from tests.browser_support import LISTEN_CSP, built_pages, serve, site_prefix
+from tests.test_browser import search
 
 class Tab:
     """A tab that records every CSP violation: the securitypolicyviolation events, and the
     console messages in which Chromium reports a violation (from any frame)."""
 
-    def __init__(self, browser, **options) -> None:  # noqa: F811
+    def __init__(self, browser, **options) -> None:
         self.context = browser.new_context(**options)
-        self.context.add_init_script(LISTEN)
+        self.context.add_init_script(LISTEN_CSP)
         self.page = self.context.new_page()
         self.console: list[str] = []
         self.page.on("console", lambda m: self.console.append(m.text))
@@ -46,7 +37,7 @@ class Tab:
 
 
 @pytest.fixture()
-def csp_tab(browser):  # noqa: F811
+def csp_tab(browser):
     tabs: list[Tab] = []
 
     def new(**options) -> Tab:
@@ -58,41 +49,31 @@ def csp_tab(browser):  # noqa: F811
         t.context.close()
 
 
-def visit_all(tab: Tab, urls: list[str]) -> dict[str, list[str]]:
-    found = {}
-    for url in urls:
-        tab.console.clear()
-        tab.page.goto(url, wait_until="networkidle")
-        if problems := tab.violations():
-            found[url] = problems
-    return found
-
-
 # --------------------------------------------------------------------------- every page
 @pytest.mark.browser
-def test_no_page_breaks_the_policy_over_http(csp_tab, site: Path, base_url: str):  # noqa: F811
+def test_no_page_breaks_the_policy_over_http(http_visit, site: Path, base_url: str):
     """Every page, and the 404 page as the answer for a missing address in a sub-folder, loads with
-    0 CSP violations (events and console)."""
-    tab = csp_tab()
-    urls = [base_url + rel for rel in built_pages(site)] + [base_url + "topics/nope.html"]
-    found = visit_all(tab, urls)
-    assert not found, found
+    0 CSP violations (events and console). The pages are loaded once, all at once, for this test and
+    the privacy test (tests/conftest.py `http_visit`)."""
+    assert http_visit.pages == [base_url + rel for rel in built_pages(site)] + [base_url + "topics/nope.html"]
+    assert not http_visit.violations, http_visit.violations
 
 
 @pytest.mark.browser
-def test_no_page_breaks_the_policy_from_file(csp_tab, site: Path, offline_copy: Path):  # noqa: F811
-    """The offline copy (unzipped downloads/offline-site.zip) opened from file://: 0 violations."""
-    tab = csp_tab()
+def test_no_page_breaks_the_policy_from_file(offline_visits, site: Path, offline_copy: Path):
+    """The offline copy (unzipped downloads/offline-site.zip) opened from file://: 0 violations, at
+    1280 and 320 px (tests/conftest.py `offline_visits`)."""
     pages = [rel for rel in built_pages(site) if rel != "404.html"]  # only ever served by a web server
     assert "Content-Security-Policy" in (offline_copy / "index.html").read_text(encoding="utf-8")
-    found = visit_all(tab, [offline_copy.joinpath(rel).as_uri() for rel in pages])
-    assert not found, found
+    for width, visit in offline_visits.items():
+        assert visit.pages == [offline_copy.joinpath(rel).as_uri() for rel in pages]
+        assert not visit.violations, (width, visit.violations)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("where", ["http", "file"])
 @pytest.mark.parametrize("rel", ["index.html", "topics/email.html"])
-def test_search_works_under_the_policy(csp_tab, base_url: str, offline_copy: Path, where: str, rel: str):  # noqa: F811
+def test_search_works_under_the_policy(csp_tab, base_url: str, offline_copy: Path, where: str, rel: str):
     """Search finds "webcam" from a page at the root and one in a sub-folder, with no violation. From
     file:// it runs through the vendored iframe-worker shim (the worker is an iframe), whose iframe
     needs no inline script."""

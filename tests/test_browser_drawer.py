@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import CHROMIUM, launch, serve, site_prefix
+from tests.browser_support import serve, site_prefix
 
 # Which element has focus (a number given to each element the first time it is seen), and where it is.
 FOCUS = """() => {
@@ -22,18 +22,6 @@ FOCUS = """() => {
           inDrawer: !!el.closest('.md-sidebar--primary'), inView: r.width > 0 && r.bottom > 0 && r.right > 0 && r.left < innerWidth && r.top < innerHeight,
           open: document.getElementById('__drawer').checked};
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's Chromium (apt-get install -y chromium); never `playwright install`")
-    with sync_playwright() as p:
-        b = launch(p)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

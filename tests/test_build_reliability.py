@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import ROOT, copy_project, same_date, with_poster_cache
 from kit.build import pipeline as build_script
 from kit.build import cli, engines
 from kit.dates import commit_epoch
@@ -70,12 +70,14 @@ def test_content_error_leaves_previous_site_untouched(site: Path, tmp_path: Path
 
 def test_failing_mkdocs_leaves_previous_site_untouched(site: Path, tmp_path: Path) -> None:
     """A failure inside the MkDocs step, after the steps before it have written into the temporary
-    folder (a broken theme template): named with its file and line, no traceback, nothing published."""
-    root = copy_project(tmp_path / "project")
+    folder (a broken theme template): named with its file and line, no traceback, nothing published.
+    (The copy gets the session build's poster cache: the posters step still writes them into the
+    temporary folder, from the cache.)"""
+    root = with_poster_cache(copy_project(tmp_path / "project"), site)
     before = snapshot(with_previous_site(root, site))
     with (root / "overrides" / "main.html").open("a", encoding="utf-8") as f:
         f.write("\n{% if %}\n")
-    failed = run_build(root)
+    failed = run_build(root, env=same_date(ENV))
     assert failed.returncode == 1 and "The previous site/ is unchanged" in failed.stderr
     assert "overrides/main.html: line" in failed.stderr and "TemplateSyntaxError" in failed.stderr
     assert "Traceback" not in failed.stderr
@@ -146,14 +148,11 @@ def explain(a: Path, b: Path) -> str:
     return f"first difference at byte {i}: {da[max(0, i - 40):i + 40]!r} vs {db[max(0, i - 40):i + 40]!r}"
 
 
-def test_two_builds_of_the_same_commit_are_byte_identical(site: Path, tmp_path: Path) -> None:
+def test_two_builds_of_the_same_commit_are_byte_identical(site: Path, rebuilt_copy: Path) -> None:
     """The session's build (in-process, in this checkout) against a fresh build of a copy of the same
-    sources in another folder and another process, with cold caches (nothing shared)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH") or commit_epoch(ROOT)  # the copy is not in git
-    again = tmp_path / "again" / "site"
-    root = copy_project(tmp_path / "elsewhere")
-    result = run_build(root, "--site-dir", str(again), env={**ENV, "SOURCE_DATE_EPOCH": epoch})
-    assert result.returncode == 0, result.stderr
+    sources in another folder and another process, with cold caches (nothing shared): tests/conftest.py
+    `rebuilt_copy`."""
+    again = rebuilt_copy
     first, second = snapshot(site), snapshot(again)
     assert sorted(first) == sorted(second), f"different files: {sorted(set(first) ^ set(second))}"
     differing = [rel for rel in first if first[rel][0] != second[rel][0]]

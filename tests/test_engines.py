@@ -16,21 +16,11 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from conftest import ROOT
-from kit.build import pipeline
 from kit.model import Project
 from kit.outputs import DOCUMENTS, OFFLINE_ZIP
 from tests.browser_support import WIDTHS, built_pages, format_violations, run_axe, serve, site_prefix
-from tests.test_browser import browser  # noqa: F401 - the shared browser
 
 SIMILAR = 0.95  # share of a page's words the two engines must have in common
-
-
-@pytest.fixture(scope="module")
-def zensical_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("zensical") / "site"
-    pipeline.build(ROOT, out, engine="zensical")
-    return out
 
 
 def content_words(site: Path, rel: str) -> list[str]:
@@ -103,7 +93,7 @@ def test_board_identity_and_review_dates_with_each_engine(engine: str, site: Pat
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", WIDTHS.values())
-def test_axe_finds_nothing_on_the_zensical_site(browser, zensical_site: Path, project: Project, width: int) -> None:  # noqa: F811
+def test_axe_finds_nothing_on_the_zensical_site(browser, zensical_site: Path, project: Project, width: int) -> None:
     page = browser.new_page(viewport={"width": width, "height": 900})
     problems = []
     with serve(zensical_site, site_prefix(project.board.site_url)) as base:
@@ -128,7 +118,7 @@ def zensical_search(page, query: str) -> list[str]:
 
 
 @pytest.mark.browser
-def test_search_works_from_file_with_zensical(browser, zensical_site: Path, tmp_path: Path) -> None:  # noqa: F811
+def test_search_works_from_file_with_zensical(browser, zensical_site: Path, tmp_path: Path) -> None:
     with zipfile.ZipFile(zensical_site / OFFLINE_ZIP) as zf:
         zf.extractall(tmp_path)
     [folder] = list(tmp_path.iterdir())

@@ -237,17 +237,33 @@ def _docx_chunks(where: str, data: bytes) -> Iterator[Chunk]:
                 yield Chunk(f"{where}!{name} (source)", _squash(html.unescape(raw)))
 
 
+# What a file's bytes give, by (kind, content hash, what else it depends on) -> (where, after the
+# file's own `where`; text; about). The output holds most files several times (the offline zip holds
+# the site, the posters zip the posters): each HTML page, PDF and Word document is parsed once, and
+# what it holds reported at every place it is.
+_PARSED: dict[tuple[str, str, object], list[tuple[str, str, bool]]] = {}
+
+
+def _parsed_once(kind: str, where: str, data: bytes, depends: object, parse: Any) -> Iterator[Chunk]:
+    key = (kind, hashlib.sha256(data).hexdigest(), depends)
+    if key not in _PARSED:
+        _PARSED[key] = [(c.where[len(where):], c.text, c.about) for c in parse(where)]
+    for rest, text, about in _PARSED[key]:
+        yield Chunk(where + rest, text, about)
+
+
 def extract(where: str, data: bytes, about_title: str) -> Iterator[Chunk]:
     """Every piece of text in a file of the output, whatever its kind (zips are opened)."""
     name = where.split("!")[-1]
     yield Chunk(f"{where} (file name)", name)
     suffix = Path(name).suffix.lower()
     if suffix in (".html", ".htm"):
-        yield from _html_chunks(where, data)
+        yield from _parsed_once("html", where, data, Path(name).name == "about.html",
+                                lambda w: _html_chunks(w, data))
     elif suffix == ".pdf":
-        yield from _pdf_chunks(where, data, about_title)
+        yield from _parsed_once("pdf", where, data, about_title, lambda w: _pdf_chunks(w, data, about_title))
     elif suffix in (".docx", ".docm", ".dotx"):
-        yield from _docx_chunks(where, data)
+        yield from _parsed_once("docx", where, data, None, lambda w: _docx_chunks(w, data))
     elif suffix == ".zip":
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             yield Chunk(f"{where} (member names)", " ".join(z.namelist()))

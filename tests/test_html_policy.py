@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, copy_project
 from kit import html_policy, markup_checks
-from test_validation import append, assert_fails_clearly, edit, run
+from test_validation import append, assert_fails_clearly, check, edit, run
 
 ABOUT = "docs/about.md"
 EMAIL = "docs/topics/email.md"
@@ -141,7 +141,7 @@ def test_each_case_fails_the_check_with_file_line_and_reason(case: str, tmp_path
     edits, expected = CASES[case]
     for rel, old, new in edits:
         append(root, rel, new) if old is None else edit(root, rel, old, new)
-    result = run(root, "--check")
+    result = check(root)
     output = assert_fails_clearly(result, *(with_lines(root, e) for e in expected), "Nothing was published")
     assert result.returncode == 1, output
 
@@ -151,7 +151,7 @@ def test_all_problems_are_reported_at_once(tmp_path: Path) -> None:
     for case in ("script", "iframe", "front-matter-title", "changes-yml", "unclosed-section"):
         for rel, old, new in CASES[case][0]:
             append(root, rel, new) if old is None else edit(root, rel, old, new)
-    output = assert_fails_clearly(run(root, "--check"))
+    output = assert_fails_clearly(check(root))
     for case in ("script", "iframe", "front-matter-title", "changes-yml", "unclosed-section"):
         for needle in CASES[case][1]:
             assert with_lines(root, needle) in output, f"{case}: {needle!r} missing:\n{output}"
@@ -163,7 +163,7 @@ def test_one_message_for_each_fault(tmp_path: Path) -> None:
     for case in ("body-onload", "iframe", "front-matter-title"):
         for rel, old, new in CASES[case][0]:
             append(root, rel, new) if old is None else edit(root, rel, old, new)
-    output = assert_fails_clearly(run(root, "--check"))
+    output = assert_fails_clearly(check(root))
     assert "3 problems in the content:" in output, output
 
 
@@ -171,7 +171,7 @@ def test_a_broken_mkdocs_yml_does_not_hide_a_script(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     edit(root, "mkdocs.yml", "    short_name: NSCB", "   short_name: NSCB")  # unreadable YAML
     append(root, ABOUT, "\n<script>alert(1)</script>\n")
-    output = assert_fails_clearly(run(root, "--check"), "mkdocs.yml: line ", "the YAML cannot be read")
+    output = assert_fails_clearly(check(root), "mkdocs.yml: line ", "the YAML cannot be read")
     assert with_lines(root, f"{ABOUT}: line {{line:{ABOUT}:<script>}}: <script> {NOT_ALLOWED}") in output, output
 
 
@@ -187,7 +187,7 @@ def test_full_build_refuses_and_builds_nothing(tmp_path: Path) -> None:
 def test_examples_in_code_are_text_and_the_content_passes(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     append(root, ABOUT, "\nWrite `<script>` or `<iframe src=\"https://example.org\">` and the check refuses it.\n")
-    result = run(root, "--check")
+    result = check(root)
     assert result.returncode == 0, result.stdout + result.stderr
 
 

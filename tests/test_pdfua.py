@@ -51,6 +51,7 @@ def test_every_pdf_passes_the_pdfua1_profile(pdfs: dict[str, Path]) -> None:
         f"  site/downloads/{name}: {rule}" for name, rules in failing.items() for rule in rules)
 
 
+@pytest.mark.slow
 def test_the_validator_catches_a_loose_list_item_and_the_fix_works(tmp_path: Path) -> None:
     """The guide's failure before the fix: WeasyPrint tags <li><p>…</p></li> as LI > Lbl + P."""
     from bs4 import BeautifulSoup

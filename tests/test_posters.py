@@ -274,6 +274,7 @@ def test_layout_examples_match_their_templates(project) -> None:
         assert "/*FIT*/" in html_text and 'lang="en-GB"' in html_text
 
 
+@pytest.mark.slow
 def test_an_over_long_topic_fails_with_what_to_cut(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     page = root / "docs" / "topics" / "email.md"

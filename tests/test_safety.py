@@ -19,9 +19,10 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, copy_project
-from test_validation import ABOUT, ENV, append, assert_fails_clearly, run
+from test_validation import ABOUT, ENV, append, assert_fails_clearly, check
 
 from kit.checks import load_project
+from kit.model import Project
 from kit.errors import ContentError
 from kit.errors import Problems
 from kit.site.fill import fill
@@ -61,6 +62,7 @@ def test_no_template_trick_runs_or_reads_anything(project, tmp_path: Path) -> No
     assert not marker.exists(), "a page ran a shell command"
 
 
+@pytest.mark.slow
 def test_a_shell_command_in_a_page_is_refused_by_check_and_by_mkdocs(tmp_path: Path) -> None:
     """The real path an editor's page takes: `make check` (build.py --check) and the MkDocs hook
     (`make build`, `make serve`). Both refuse it with the file and line; nothing runs."""
@@ -68,7 +70,7 @@ def test_a_shell_command_in_a_page_is_refused_by_check_and_by_mkdocs(tmp_path: P
     marker = tmp_path / "ran"
     line = len((root / ABOUT).read_text(encoding="utf-8").splitlines()) + 2
     append(root, ABOUT, f"\n{{{{ cycler.__init__.__globals__.os.popen('touch {marker}').read() }}}}\n")
-    assert_fails_clearly(run(root, "--check"), f"{ABOUT}: line {line}: ", "'cycler' is not a name a page can use",
+    assert_fails_clearly(check(root), f"{ABOUT}: line {line}: ", "'cycler' is not a name a page can use",
                          "'.__init__' is not allowed")
     mkdocs = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--site-dir", str(tmp_path / "out")], cwd=root,
                             capture_output=True, text=True, env={**ENV, "PYTHONPATH": str(root)}, timeout=300)
@@ -80,7 +82,7 @@ def test_a_misspelt_name_says_where_and_what_exists(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     line = len((root / ABOUT).read_text(encoding="utf-8").splitlines()) + 2
     append(root, ABOUT, "\nWritten by {{ board.nam }} with {{ bord.name }}.\n")
-    assert_fails_clearly(run(root, "--check"),
+    assert_fails_clearly(check(root),
                          f"{ABOUT}: line {line}: 'board' has no field 'nam': did you mean 'name'? its fields are: name, short_name",
                          f"{ABOUT}: line {line}: 'bord' is not a name a page can use: did you mean 'board'? the names there are: added_offences_table, board,")
 
@@ -90,7 +92,7 @@ def test_a_yaml_mistake_in_links_gives_one_message_not_forty(tmp_path: Path) -> 
     root = copy_project(tmp_path / "project")
     links = root / "docs/data/links.yml"
     links.write_text(links.read_text(encoding="utf-8").replace("iwf:\n  url:", "iwf:\n url:", 1), encoding="utf-8")
-    output = assert_fails_clearly(run(root, "--check"), "docs/data/links.yml: line ", "the YAML cannot be read")
+    output = assert_fails_clearly(check(root), "docs/data/links.yml: line ", "the YAML cannot be read")
     assert "1 problem in the content:" in output, output
 
 
@@ -101,7 +103,7 @@ def test_a_file_not_saved_as_utf8_is_named_with_its_line(rel: str, tmp_path: Pat
     lines = f.read_bytes().splitlines(keepends=True)
     lines.insert(1, "# Café\n".encode("latin-1"))  # line 2, as a Latin-1 editor saves it
     f.write_bytes(b"".join(lines))
-    result = run(root, "--check")
+    result = check(root)
     output = assert_fails_clearly(result, f"{rel}: line 2: is not saved as UTF-8 text", "position 6",
                                   "save it again as UTF-8")
     assert result.returncode == 1 and "fault in the build scripts" not in output, output
@@ -112,7 +114,7 @@ def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     for rel in (ABOUT, "docs/data/links.yml", "docs/data/offences.yml", "docs/data/changes.yml"):
         f = root / rel
         f.write_bytes(b"\xef\xbb\xbf" + f.read_bytes())
-    result = run(root, "--check")
+    result = check(root)
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -122,7 +124,7 @@ def test_a_phone_number_written_without_quotes_is_that_number(tmp_path: Path) ->
     assert 'phone: "101"' in text and "phone: 01670 536400" in text
     text = text.replace('phone: "101"', "phone: 101").replace("phone: 01670 536400", "phone: 01670536400")
     (root / "mkdocs.yml").write_text(text, encoding="utf-8")
-    result = run(root, "--check")
+    result = check(root)
     assert result.returncode == 0, result.stdout + result.stderr
     phones = [c.phone for c in load_project(root).board.contacts]
     assert phones == ["01670536400", "101"], phones  # not the octal number 01670536400 would be in YAML 1.1
@@ -151,6 +153,7 @@ def listener():
     server.shutdown()
 
 
+@pytest.mark.slow
 def test_documents_fetch_nothing_from_another_host(project, listener, tmp_path: Path) -> None:
     from kit.documents.render import render
 
@@ -164,6 +167,7 @@ def test_documents_fetch_nothing_from_another_host(project, listener, tmp_path: 
     assert not (tmp_path / "x.pdf").exists()
 
 
+@pytest.mark.slow
 def test_posters_fetch_nothing_from_another_host(project, listener, tmp_path: Path) -> None:
     from kit import posters
 
@@ -176,6 +180,7 @@ def test_posters_fetch_nothing_from_another_host(project, listener, tmp_path: Pa
     assert requests == [], f"the renderer asked the address: {requests}"
 
 
+@pytest.mark.slow
 def test_files_outside_the_project_are_not_read(project, tmp_path: Path) -> None:
     from kit.documents.render import render
 
@@ -220,6 +225,7 @@ def _with_dependencies(packages: set[str]) -> set[str]:
     return seen
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/maps").exists() or shutil.which("dpkg") is None, reason="needs Linux and dpkg")
 def test_every_library_a_render_loads_comes_from_the_setup() -> None:
     """A library that is on this machine only because something else (Chromium) pulled it in would
@@ -247,21 +253,23 @@ def test_every_library_a_render_loads_comes_from_the_setup() -> None:
     assert not unexplained, f"libraries the set-up does not install (library: its package): {unexplained}"
 
 
-def _poster_keys(root: Path) -> list[str]:
+def _poster_keys(root: Path, project: Project | None = None) -> list[str]:
+    """The cache key of every poster of the project at `root` (loaded, unless given)."""
     from kit import posters
 
-    project = load_project(root)
+    project = project or load_project(root)
     return [j.key for j in posters.make_jobs(project, posters.poster_specs(project), ["a4", "a3"], root / ".cache" / "p")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("change", ["weasyprint", "pydyf", "pango", "harfbuzz-subset"])
-def test_the_renderer_is_part_of_every_poster_cache_key(change: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_renderer_is_part_of_every_poster_cache_key(change: str, project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     from weasyprint.text import ffi
 
     from kit import weasy
 
     weasy.renderer_identity.cache_clear()
-    before = _poster_keys(ROOT)
+    before = _poster_keys(ROOT, project)
     if change in ("weasyprint", "pydyf"):
         real = weasy.version
         monkeypatch.setattr(weasy, "version", lambda name: "0.0-other" if name == change else real(name))
@@ -276,12 +284,13 @@ def test_the_renderer_is_part_of_every_poster_cache_key(change: str, monkeypatch
         monkeypatch.setattr(ffi, "harfbuzz_subset", None)
     weasy.renderer_identity.cache_clear()
     try:
-        after = _poster_keys(ROOT)
+        after = _poster_keys(ROOT, project)
     finally:
         weasy.renderer_identity.cache_clear()
     assert not set(before) & set(after), f"changing {change} left cached posters valid"
 
 
+@pytest.mark.slow
 def test_a_changed_font_file_invalidates_the_posters(tmp_path: Path) -> None:
     """A font is not part of a poster's key but a file its render reads (kit/cachekeys.py): a cached
     poster whose font has changed is no longer served."""
@@ -299,6 +308,7 @@ def test_a_changed_font_file_invalidates_the_posters(tmp_path: Path) -> None:
     assert cached_entry(cache, job.key, job.roots, ".pdf") is None
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(os.geteuid() != 0 or shutil.which("unshare") is None, reason="needs root and unshare")
 def test_a_machine_without_harfbuzz_subset_gets_other_cache_keys() -> None:
     """The fresh-machine fault itself: the same sources on a machine without libharfbuzz-subset

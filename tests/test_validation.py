@@ -6,6 +6,8 @@ the file and the line or field, and that no Python traceback is shown.
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import subprocess
@@ -14,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, same_date, with_poster_cache
 
 # Judged on the day of the newest review in docs/ (not the real date, so a result never depends on when the tests run)
 NEWEST_REVIEW = max(re.findall(r"(?m)^last_reviewed: (\d{4}-\d{2}-\d{2})", "\n".join(
@@ -23,9 +25,32 @@ ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "SG_TODAY": NEWEST_REVIEW}
 ENV.pop("SG_DEBUG", None)
 
 
-def run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def run(root: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """`python scripts/build.py ARGS` in the copy, in a new process, as the editor runs it."""
     return subprocess.run([sys.executable, str(root / "scripts" / "build.py"), *args], cwd=root,
-                          capture_output=True, text=True, env={**ENV, "PYTHONPATH": str(root)}, timeout=600)
+                          capture_output=True, text=True, env={**(env or ENV), "PYTHONPATH": str(root)}, timeout=600)
+
+
+def check(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python scripts/build.py --check ARGS` (`make check`) run in this process: the same
+    kit.build.cli.main that scripts/build.py calls, with the same environment, its output and exit
+    code returned as `run` returns them. A new Python process costs more than the check itself; `run`
+    still proves the script end to end (test_the_real_content_passes, the GitHub annotations, a
+    fault in the copy's own kit/), and a full build always runs as a process."""
+    from kit.build.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update(ENV)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(["--check", *args], root=root)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess([str(root / "scripts" / "build.py"), "--check", *args], code,
+                                       out.getvalue(), err.getvalue())
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:
@@ -175,7 +200,7 @@ def test_each_mistake_is_reported_with_file_and_place(case: str, tmp_path: Path)
             append(root, rel, new)
         else:
             edit(root, rel, old, new)
-    output = assert_fails_clearly(run(root, "--check"), *expected)
+    output = assert_fails_clearly(check(root), *expected)
     assert "Nothing was published" in output
 
 
@@ -183,7 +208,7 @@ def test_not_utf8_page_is_reported(tmp_path: Path) -> None:
     root = copy_project(tmp_path / "project")
     f = root / ABOUT
     f.write_bytes(f.read_bytes() + "\nCafé\n".encode("latin-1"))
-    assert_fails_clearly(run(root, "--check"), f"{ABOUT}: line ", "is not saved as UTF-8 text", "save it again as UTF-8")
+    assert_fails_clearly(check(root), f"{ABOUT}: line ", "is not saved as UTF-8 text", "save it again as UTF-8")
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
@@ -192,7 +217,7 @@ def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
                  "unfilled-placeholder", "address-not-in-links"):
         for rel, old, new in CASES[case][0]:
             append(root, rel, new) if old is None else edit(root, rel, old, new)
-    output = assert_fails_clearly(run(root, "--check"), "problems in the content:")
+    output = assert_fails_clearly(check(root), "problems in the content:")
     root = copy_project(tmp_path / "unedited")  # for the line numbers
     for case in ("bad-colour", "not-a-date", "broken-internal-link", "offence-missing-statute", "missing-image",
                  "unfilled-placeholder", "address-not-in-links"):
@@ -220,6 +245,7 @@ def site_step(root: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     return err
 
 
+@pytest.mark.slow
 def test_mkdocs_config_errors_name_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A mistake only MkDocs sees (a misspelt plugin) still names mkdocs.yml, with no traceback."""
     root = copy_project(tmp_path / "project")
@@ -232,16 +258,18 @@ def test_unexpected_error_in_the_build_scripts_shows_no_traceback(tmp_path: Path
     """A fault in our own code (here: kit made to crash) gives a short message and exit 2, not a traceback."""
     root = copy_project(tmp_path / "project")
     append(root, "kit/model/reviews.py", "\n\ndef schedule(*args, **kwargs):\n    raise RuntimeError('simulated fault')\n")
-    output = assert_fails_clearly(run(root, "--check"), "unexpected error (RuntimeError: simulated fault)", "SG_DEBUG=1")
-    assert run(root, "--check").returncode == 2, output
+    result = run(root, "--check")  # a process: the fault is in the copy's own kit/
+    output = assert_fails_clearly(result, "unexpected error (RuntimeError: simulated fault)", "SG_DEBUG=1")
+    assert result.returncode == 2, output
 
 
+@pytest.mark.slow
 def test_mkdocs_strict_still_catches_what_kit_cannot_see(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """MkDocs' own link validation stays on (not hidden by --quiet) as a second line of defence:
     a broken link made by a {{ … }} name passes kit but fails the build, naming the page."""
     root = copy_project(tmp_path / "project")
     append(root, ABOUT, '\nSee the [email page](topics/{{ "emial.md" }}).\n')
-    assert run(root, "--check").returncode == 0  # kit does not evaluate links written by {{ … }}
+    assert check(root).returncode == 0  # kit does not evaluate links written by {{ … }}
     err = site_step(root, tmp_path, capsys)
     assert "docs/about.md contains a link 'topics/emial.md'" in err, err
 
@@ -265,13 +293,15 @@ def test_editor_messages_turn_mkdocs_output_into_file_messages() -> None:
     assert not any("INFO" in m or "Traceback" in m for m in out)
 
 
-def test_a_poster_that_cannot_fit_fails_the_build_with_what_to_cut(tmp_path: Path) -> None:
-    """The page itself is valid, but its poster would not fit on one page even at the smallest type."""
-    root = copy_project(tmp_path / "project")
+@pytest.mark.slow
+def test_a_poster_that_cannot_fit_fails_the_build_with_what_to_cut(site: Path, tmp_path: Path) -> None:
+    """The page itself is valid, but its poster would not fit on one page even at the smallest type.
+    (The copy gets the session build's poster cache: only the edited poster renders.)"""
+    root = with_poster_cache(copy_project(tmp_path / "project"), site)
     point = "- Keep a written record of every online contact with a child, saying who, when, why and what was said, and share it with your manager.\n"
     edit(root, EMAIL, "## Safe practice\n", point * 40 + "\n## Safe practice\n")
-    assert run(root, "--check").returncode == 0  # the words are fine for the site ...
-    output = assert_fails_clearly(run(root), f"{EMAIL}: A4 poster: the 'Email' poster does not fit on one A4 page",
+    assert check(root).returncode == 0  # the words are fine for the site ...
+    output = assert_fails_clearly(run(root, env=same_date(ENV)), f"{EMAIL}: A4 poster: the 'Email' poster does not fit on one A4 page",
                                   "Cut about", "Nothing was published")  # ... but not for the poster
     assert not (root / "site").exists()
 
