@@ -38,7 +38,7 @@ test: .venv/ready node_modules/.ready  ## Run the tests (they build the real sit
 
 # --fast (tests/conftest.py): only the tests not marked slow, and it fails if they are fewer than 100 or import WeasyPrint.
 test-fast: .venv/ready  ## The edit loop: the model, loader, check and HTML-policy tests (no build, no WeasyPrint, no browser)
-	$(PY) -m pytest -q --fast
+	$(PY) -m pytest -q --fast -n 2
 
 serve: .venv/ready  ## Live preview while editing (no PDFs: fast); content problems show on the page (make serve ENGINE=zensical)
 	$(PY) scripts/serve.py --engine $(ENGINE)

@@ -85,7 +85,29 @@ def markdown_converter(extensions: Iterable[Any]) -> markdown.Markdown:
         names.append(str(name))
         if isinstance(conf, dict):
             configs[str(name)] = conf
-    return markdown.Markdown(extensions=names, extension_configs=configs)
+    md = markdown.Markdown(extensions=names, extension_configs=configs)
+    md.sg_setup = repr((names, configs))  # type: ignore[attr-defined] - what its output depends on, besides the text
+    return md
+
+
+# Converted text by (converter set-up, text): without snippets or the kit's extension the HTML is a
+# function of those two alone, and a process that reads the project again (serve after each save,
+# the tests' edited copies) converts only what changed.
+_CONVERTED: dict[tuple[str, str], str] = {}
+_CONVERTED_MAX = 50_000
+
+
+def converted(md: markdown.Markdown, text: str) -> str:
+    key = (getattr(md, "sg_setup", ""), text)
+    html = _CONVERTED.get(key) if key[0] else None
+    if html is None:
+        md.reset()
+        html = md.convert(text)
+        if key[0]:
+            if len(_CONVERTED) >= _CONVERTED_MAX:
+                _CONVERTED.clear()
+            _CONVERTED[key] = html
+    return html
 
 
 def locate(finding: Finding, lines: list[str], used: dict[str, int]) -> int | None:
@@ -109,8 +131,7 @@ def check_markdown(text: str, md: markdown.Markdown, page_dir: str = "", docs: P
 
     `text` is what is published (after {{ … }}); `source` is what the editor wrote, for lines;
     `aliases` gives other text that stands for an address in the source (its [id] in links.yml)."""
-    md.reset()
-    findings = check_html(md.convert(text), page_dir, docs)
+    findings = check_html(converted(md, text), page_dir, docs)
     written = source_text(source if source is not None else text)  # code and {{ … }} blanked: not what a finding is
     findings += html_links(written)
     lines = written.splitlines()

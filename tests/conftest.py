@@ -10,6 +10,8 @@ rest: the model, loader, check and HTML-policy tests.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import copy
 import os
 import shutil
@@ -79,13 +81,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
                                 "the `slow` marking or the selection is broken")
 
 
-def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    if session.config.getoption("--fast"):
+@pytest.fixture(scope="session", autouse=True)
+def fast_tests_stay_fast(request: pytest.FixtureRequest) -> Iterator[None]:
+    """With --fast: an error, at the end of the session (of each worker under pytest-xdist), when a
+    fast test imported WeasyPrint or Playwright: that test must be marked `slow`."""
+    yield
+    if request.config.getoption("--fast"):
         loaded = [m for m in FAST_FORBIDDEN if m in sys.modules]
         if loaded:
-            print(f"\n--fast: the fast tests imported {', '.join(loaded)}: mark the test that does `slow`",
-                  file=sys.stderr)
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+            raise AssertionError(f"--fast: the fast tests imported {', '.join(loaded)}: mark the test that does `slow`")
 
 
 @pytest.fixture(scope="session")

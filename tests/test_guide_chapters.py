@@ -22,6 +22,8 @@ from kit.documents.guide_pages import combined_guide_html
 from kit.documents.guide_parts import CONTENTS, GOTO
 from kit.model import Project
 
+pytestmark = pytest.mark.slow  # real renders (make test-fast leaves them out)
+
 EDITED = "topics/email.html"
 Cold = tuple[Path, Path, GuideBuild, Path]  # the PDF of a build with an empty cache, its cache, what it did, its site
 CHAPTER = "chapter:topics:"  # the chapter the edited page is in

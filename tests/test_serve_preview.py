@@ -27,6 +27,8 @@ from kit.model import Project
 from kit.build.preview_page import PREVIEW_DIR, STATE, URL_ENV, preview_markup
 from tests.browser_support import site_prefix
 
+pytestmark = pytest.mark.slow  # real renders (make test-fast leaves them out)
+
 PAGE = "docs/topics/email.md"
 FIRST_BULLET = re.compile(r"(## Best practice\n\n- )[^\n]*")
 IMG = re.compile(r'<img src="(http://127\.0\.0\.1:\d+/email-[0-9a-f]+\.png)"')

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import types
 from typing import Any
 
@@ -66,6 +67,7 @@ class _Undefined(jinja2.StrictUndefined):
     __str__ = __iter__ = __len__ = __bool__ = __eq__ = __ne__ = __hash__ = _fail_with_undefined_error  # type: ignore[assignment]
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(names: tuple[str, ...]) -> ImmutableSandboxedEnvironment:
     undefined = type("Undefined", (_Undefined,), {"__slots__": (), "names": names})
     # "{#" starts a Jinja comment by default but is common in Markdown attribute lists ({#id}).
@@ -125,6 +127,8 @@ def _line_in_template(tb: types.TracebackType | None) -> int | None:
 def fill(text: str, context: dict[str, Any], file: str, first_line: int, p: Problems) -> str:
     """The page's text with {{ … }} filled from `context`; on a problem, it is reported (file and
     line) and the text is returned unfilled."""
+    if "{{" not in text and "{%" not in text and "{##" not in text:
+        return text  # nothing for Jinja to do (it keeps the text as it is, trailing newline too)
     env = _environment(tuple(context))
 
     def report(line: int | None, message: str) -> str:
