@@ -103,27 +103,31 @@ def _font_class() -> type:
     return SharedFonts
 
 
-_FONTS: Any = None
+_FONTS: dict[tuple[str, ...], Any] = {}  # by the folders the renders read from
+_FONTS_KEPT = 4
 
 
-def font_config() -> Any:
-    """This process's shared FontConfiguration; a new one when a font file it decoded has changed
-    since (a long-running process, such as the preview while serving, must not render a new font
-    file with the old one's glyphs)."""
-    global _FONTS
-    if _FONTS is not None and _FONTS.changed():
-        _FONTS = None
-    if _FONTS is None:
-        _FONTS = _font_class()()
-    return _FONTS
+def font_config(roots: Iterable[Path | str]) -> Any:
+    """The FontConfiguration shared by this process's renders from `roots` (a project: every poster
+    and document there declares the same web fonts, so a render finds the same fonts whatever was
+    rendered before it); a new one when a font file it decoded has changed since (a long-running
+    process, such as the preview while serving, must not set a new font file with the old glyphs)."""
+    key = tuple(sorted(str(Path(r).resolve()) for r in roots))
+    fonts = _FONTS.get(key)
+    if fonts is not None and fonts.changed():
+        fonts = None
+    if fonts is None:
+        if len(_FONTS) >= _FONTS_KEPT:
+            _FONTS.pop(next(iter(_FONTS)))
+        fonts = _FONTS[key] = _font_class()()
+    return fonts
 
 
 def forget_font_config() -> None:
-    """In a forked worker: forget (without deleting) the parent's font folder, and make our own."""
-    global _FONTS
-    if _FONTS is not None:
-        _FONTS._folder = None  # its __del__ would otherwise remove the parent's decoded fonts
-        _FONTS = None
+    """In a forked worker: forget (without deleting) the parent's font folders, and make our own."""
+    for fonts in _FONTS.values():
+        fonts._folder = None  # its __del__ would otherwise remove the parent's decoded fonts
+    _FONTS.clear()
 
 
 def local_fetcher(roots: Iterable[Path], served: list[Path] | None = None):  # noqa: ANN201 - a weasyprint URLFetcher

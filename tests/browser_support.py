@@ -170,6 +170,9 @@ class Visit:
     violations: dict[str, list[str]] = field(default_factory=dict)  # page -> its CSP violations
 
 
+TABS_AT_ONCE = 6
+
+
 def visit_all_at_once(browser, urls: list[str], **context_options) -> Visit:
     """Load every address in its own tab of one fresh context, all at once, and let each settle
     (network idle: search index, fonts, images). Records every request (any to another host is
@@ -180,18 +183,22 @@ def visit_all_at_once(browser, urls: list[str], **context_options) -> Visit:
     log = RequestLog(context)
     visit = Visit(list(urls))
     try:
-        tabs = []
-        for url in urls:
-            page = context.new_page()
-            console: list[str] = []
-            page.on("console", lambda m, said=console: said.append(m.text))
-            page.goto(url, wait_until="commit")
-            tabs.append((url, page, console))
-        for url, page, console in tabs:
-            page.wait_for_load_state("networkidle")
-            found = page.evaluate("window.__sgViolations || []") + [m for m in console if "Content Security Policy" in m]
-            if found:
-                visit.violations[url] = found
+        # a few tabs at a time: every page builds its search index as it loads, and thirty at once
+        # on a two-core machine can take longer than a page's time limit
+        for start in range(0, len(urls), TABS_AT_ONCE):
+            tabs = []
+            for url in urls[start:start + TABS_AT_ONCE]:
+                page = context.new_page()
+                console: list[str] = []
+                page.on("console", lambda m, said=console: said.append(m.text))
+                page.goto(url, wait_until="commit")
+                tabs.append((url, page, console))
+            for url, page, console in tabs:
+                page.wait_for_load_state("networkidle")
+                found = page.evaluate("window.__sgViolations || []") + [m for m in console if "Content Security Policy" in m]
+                if found:
+                    visit.violations[url] = found
+                page.close()
         visit.urls, visit.outside = list(log.urls), list(log.outside)
         return visit
     finally:

@@ -108,7 +108,7 @@ def render_file(html: str, base_url: str, out: Path | None, roots: tuple[Path, .
     fetcher = weasy.local_fetcher(roots, served)
     with weasyprint_messages() as records:
         try:
-            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(font_config=weasy.font_config(), **opts)
+            document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(font_config=weasy.font_config(roots), **opts)
         except BaseException as e:
             if (url := weasy.refused_url(e)) is None:
                 raise

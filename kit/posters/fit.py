@@ -73,7 +73,7 @@ def render_fitted(html: str, base_url: str, url_fetcher: Any, body_pt: float, sl
     from weasyprint import HTML
 
     return HTML(string=html.replace("/*FIT*/", _fit_css(body_pt, slack_px)), base_url=base_url,
-                url_fetcher=url_fetcher).render(font_config=weasy.font_config(), **options)
+                url_fetcher=url_fetcher).render(font_config=weasy.font_config(url_fetcher.roots), **options)
 
 
 def _layout(job: FitJob, served: list[Path] | None, body_pt: float, slack_px: float = 0.0) -> _Layout:
@@ -84,7 +84,7 @@ def _layout(job: FitJob, served: list[Path] | None, body_pt: float, slack_px: fl
     page_px = SIZES[job.size].height_mm * PX_PER_MM
     html = job.html.replace("/*FIT*/", _fit_css(body_pt, slack_px))
     doc = HTML(string=html, base_url=job.base_url, url_fetcher=weasy.local_fetcher(map(Path, job.roots), served)).render(
-        font_config=weasy.font_config(), **RENDER_OPTIONS)
+        font_config=weasy.font_config(job.roots), **RENDER_OPTIONS)
     boxes = [p._page_box for p in doc.pages]
     masthead = _find(boxes[0], "masthead")
     foot = next(f for f in (_find(b, "foot") for b in boxes) if f is not None)

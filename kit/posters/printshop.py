@@ -68,6 +68,7 @@ def cmyk_fetcher(roots: tuple[str, ...], served: list[Path] | None = None) -> An
 
     class CmykFetcher(URLFetcher):
         served = local.served  # what it read, as kit.weasy's fetcher records it (fonts included)
+        roots = local.roots
 
         def fetch(self, url: str, headers: dict[str, str] | None = None):  # noqa: ANN202
             response = local.fetch(url, headers)
