@@ -116,28 +116,35 @@ CHANGES: dict[str, tuple[Callable[[Path], None], int, bool, list[str], bool]] = 
 }
 
 
+def make_outputs(root: Path, out: Path) -> tuple[set[str], set[str], set[str], int, bool]:
+    """Make the documents, two posters' files and the guide of `root` into `out`; returns what was
+    made again: document PDFs and Word files (cache entries), posters (their slugs), poster files,
+    and whether any chapter of the guide was."""
+    docs_pdf, docs_bin = entries(root, DOCUMENT_CACHE, ".pdf"), entries(root, DOCUMENT_CACHE, ".bin")
+    poster_pdfs = entries(root, POSTER_CACHE, ".pdf")
+    project = load_project(root)
+    build_documents(project, out / "downloads", only=DOCUMENT_NAMES)
+    results = posters.render_all(project, out / "posters", only=SLUGS)
+    build_site(root, out / "site")  # the guide is made from the built pages
+    guide = guide_pdf(project, out / "site", out / "guide.pdf")
+    return (entries(root, DOCUMENT_CACHE, ".pdf") - docs_pdf, entries(root, DOCUMENT_CACHE, ".bin") - docs_bin,
+            {r.slug for r in results if not r.cached}, len(entries(root, POSTER_CACHE, ".pdf") - poster_pdfs),
+            not guide.cached)
+
+
+def test_a_copy_of_unchanged_sources_is_served_from_the_caches(site: Path, tmp_path: Path) -> None:
+    root = warm_copy(tmp_path / "project")
+    assert make_outputs(root, tmp_path / "out") == (set(), set(), set(), 0, False)
+
+
 @pytest.mark.parametrize("change", list(CHANGES))
 def test_each_change_makes_again_exactly_what_reads_it(change: str, site: Path, tmp_path: Path) -> None:
+    """After the change, exactly what reads the changed file is made again (the test above shows
+    that, before it, everything comes from the caches)."""
     root = warm_copy(tmp_path / "project")
     edit, new_pdfs, new_docx, remade, new_guide = CHANGES[change]
-
-    def make(n: int) -> tuple[set[str], set[str], set[str], int, bool]:
-        docs_pdf, docs_bin = entries(root, DOCUMENT_CACHE, ".pdf"), entries(root, DOCUMENT_CACHE, ".bin")
-        poster_pdfs = entries(root, POSTER_CACHE, ".pdf")
-        project = load_project(root)
-        build_documents(project, tmp_path / "downloads", only=DOCUMENT_NAMES)
-        results = posters.render_all(project, tmp_path / "posters", only=SLUGS)
-        pages = tmp_path / f"site-{n}"  # the guide is made from the built pages
-        build_site(root, pages)
-        guide = guide_pdf(project, pages, tmp_path / "guide.pdf")
-        return (entries(root, DOCUMENT_CACHE, ".pdf") - docs_pdf, entries(root, DOCUMENT_CACHE, ".bin") - docs_bin,
-                {r.slug for r in results if not r.cached}, len(entries(root, POSTER_CACHE, ".pdf") - poster_pdfs),
-                not guide.cached)
-
-    # the copy's unchanged sources are served from the caches of the repository's build
-    assert make(1) == (set(), set(), set(), 0, False)
     edit(root)
-    pdfs, docx, posters_made, poster_pdfs, guide_made = make(2)
+    pdfs, docx, posters_made, poster_pdfs, guide_made = make_outputs(root, tmp_path / "out")
     assert len(pdfs) == new_pdfs, f"{change}: {len(pdfs)} document PDFs made again, expected {new_pdfs}"
     assert bool(docx) == new_docx, f"{change}: the Word policy was {'made again' if docx else 'not made again'}"
     assert posters_made == set(remade), f"{change}: posters made again: {sorted(posters_made)}, expected {remade}"

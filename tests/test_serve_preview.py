@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import copy_project, same_date, with_poster_cache
 from kit.build import pipeline
 from kit.model import Project
 from kit.build.preview_page import PREVIEW_DIR, STATE, URL_ENV, preview_markup
@@ -36,8 +36,10 @@ PREVIEW_MARKS = ("sg-poster-preview", "Poster preview", "sg-preview-")
 
 
 @pytest.fixture(scope="module")
-def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return copy_project(tmp_path_factory.mktemp("serve-preview") / "project")
+def root(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Path:
+    """A copy with the session build's posters (the preview renders only what an edit changes; the
+    cache keys cover every input, so the edited poster still renders)."""
+    return with_poster_cache(copy_project(tmp_path_factory.mktemp("serve-preview") / "project"), site)
 
 
 def free_port() -> int:
@@ -72,7 +74,7 @@ def wait_for(what: str, check: Callable[[], str | None], timeout: float) -> tupl
 @pytest.fixture(params=["mkdocs", "zensical"])
 def served(request: pytest.FixtureRequest, root: Path, project: Project) -> Iterator[tuple[str, str]]:
     port = free_port()
-    env = {**os.environ, "PYTHONPATH": str(root), "NO_MKDOCS_2_WARNING": "1"}
+    env = same_date({**os.environ, "PYTHONPATH": str(root), "NO_MKDOCS_2_WARNING": "1"})
     log = open(root.parent / f"serve-{request.param}.log", "w")
     proc = subprocess.Popen([sys.executable, "scripts/serve.py", "--engine", request.param,
                              "--dev-addr", f"127.0.0.1:{port}"], cwd=root, env=env, stdout=log,
