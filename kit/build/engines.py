@@ -126,7 +126,7 @@ def serve(root: Path, engine: str = "mkdocs", address: str = "127.0.0.1:8000") -
     stamp = (PREVIEW_DIR / STAMP).as_posix()  # rewritten after each poster render: rebuild and reload
     config = None
     try:
-        with poster_preview(root, address.rpartition(":")[0]) as url:
+        with poster_preview(root, address.rpartition(":")[0], engine_address=address) as url:
             env = {**engine_env(root), "SG_SERVE": "1", URL_ENV: url}
             if engine == "zensical":  # the real docs/ (edits show at once); its cache is only for the preview
                 config = _zensical_config(root, root, ".zensical-serve", watch=stamp)

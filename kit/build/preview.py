@@ -18,6 +18,7 @@ import http.server
 import json
 import os
 import shutil
+import socket
 import sys
 import threading
 import time
@@ -56,15 +57,36 @@ def touch_stamp(folder: Path) -> None:
     os.utime(stamp, (when, when))
 
 
+def _listening(address: str) -> bool:
+    host, _, port = address.rpartition(":")
+    try:
+        with socket.create_connection((_address_host(host), int(port)), timeout=1):
+            return True
+    except (OSError, ValueError):
+        return False
+
+
 class PreviewWorker(threading.Thread):
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, engine_address: str = "") -> None:
         super().__init__(name="poster-preview", daemon=True)
         self.root = root
         self.folder = root / PREVIEW_DIR
         self.stop = threading.Event()
+        self.engine_address = engine_address
+
+    def _once_the_engine_watches(self) -> None:
+        """The first round can end (posters from the cache) before the engine watches the stamp:
+        stamp again once its server answers, so the pages are built with the previews."""
+        deadline = time.monotonic() + 120
+        while self.engine_address and not self.stop.is_set() and time.monotonic() < deadline:
+            if _listening(self.engine_address):
+                touch_stamp(self.folder)
+                return
+            self.stop.wait(POLL_S)
 
     def run(self) -> None:
         seen = ""
+        first = True
         while not self.stop.is_set():
             signature = sources_signature(self.root)
             if signature != seen:
@@ -73,6 +95,9 @@ class PreviewWorker(threading.Thread):
                 except Exception as e:  # the preview must never stop the serve
                     print(f"poster preview: {type(e).__name__}: {e}", file=sys.stderr)
                     seen = signature
+                if first and seen:
+                    self._once_the_engine_watches()
+                    first = False
             self.stop.wait(POLL_S)
 
     def _write(self, state: dict[str, Any]) -> None:
@@ -136,7 +161,7 @@ def _address_host(host: str) -> str:
 
 
 @contextlib.contextmanager
-def poster_preview(root: Path, host: str = "127.0.0.1") -> Iterator[str]:
+def poster_preview(root: Path, host: str = "127.0.0.1", engine_address: str = "") -> Iterator[str]:
     """Start the worker and the preview's web server (on a free port); yields its address."""
     folder = root / PREVIEW_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -146,7 +171,7 @@ def poster_preview(root: Path, host: str = "127.0.0.1") -> Iterator[str]:
     server = http.server.ThreadingHTTPServer((host, 0), handler)
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, name="poster-preview-server", daemon=True).start()
-    worker = PreviewWorker(root)
+    worker = PreviewWorker(root, engine_address)
     worker.start()
     try:
         yield f"http://{_address_host(host)}:{server.server_address[1]}"
