@@ -280,3 +280,16 @@ def test_documents_are_byte_identical_when_built_again(downloads: Path, rebuilt_
         assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest(), f"{name} differs between builds"
     assert b"/ID" in (downloads / outputs.GUIDE).read_bytes()
     assert os.environ.get("SOURCE_DATE_EPOCH"), "the build sets SOURCE_DATE_EPOCH (from the last commit)"
+
+
+def test_documents_alone_build_the_site_they_need_and_make_the_same_guide(downloads: Path, project: Project,
+                                                                          tmp_path: Path) -> None:
+    """`make documents` with no built site beside the downloads folder: the guide is made from a site
+    built for it in a temporary folder, and it is the very file the whole build made."""
+    from kit.build.documents import build_documents
+
+    out = tmp_path / "downloads"
+    assert not (out.parent / "index.html").exists()
+    made = build_documents(project, out, only=["guide"])
+    assert made == {"guide": out / outputs.GUIDE}
+    assert (out / outputs.GUIDE).read_bytes() == (downloads / outputs.GUIDE).read_bytes()
