@@ -82,6 +82,16 @@ def per_poster_timings(root: Path, workdir: Path) -> list[Any] | None:
     return posters.render_all(project, workdir / "posters", workers=1, cache_dir=workdir / "cache", use_cache=False)
 
 
+def cold_build(label: str, what: str, cmd: list[str], cwd: Path, env: dict[str, str], runs: int,
+               out: Path) -> tuple[float | None, Any]:
+    """The best of `runs` cold runs of `cmd`, printed as `label` (None when it failed, said as `what`)."""
+    t, run = timed_best(cmd, cwd, env, runs, out)
+    if run.returncode:
+        failed(what, run)
+    line(label, secs(None if run.returncode else t), cpu_note(run))
+    return (None if run.returncode else t), run
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="skip the per-poster render timings")
@@ -109,22 +119,16 @@ def main(argv: list[str] | None = None) -> int:
           f"Copy of the project in {root}\n")
     try:
         print(f"Builds (each a fresh process, cold: no caches; best of {args.runs})")
-        t_bare, run = timed_best([py, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "bare")], root, env,
+        t_bare, run = cold_build("1. bare mkdocs build (no posters, no PDFs)", "bare mkdocs build",
+                                 [py, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp / "bare")], root, env,
                                  args.runs, tmp / "bare")
-        if run.returncode:
-            failed("bare mkdocs build", run)
-            t_bare = None
-        line("1. bare mkdocs build (no posters, no PDFs)", secs(t_bare), cpu_note(run))
         cpu_bare = getattr(run, "cpu", None)
         # Zensical takes no output folder on its command line: a copy of the config names one in the project.
         zconfig = root / ".zensical-bench.yml"
         zconfig.write_text((root / "mkdocs.yml").read_text(encoding="utf-8") + "\nsite_dir: .zensical-bench-site\n", encoding="utf-8")
-        t_zbare, run = timed_best([py, "-m", "zensical", "build", "--strict", "--clean", "--config-file", str(zconfig)], root, env,
+        t_zbare, run = cold_build("1b. bare zensical build (the same docs and mkdocs.yml)", "bare zensical build",
+                                  [py, "-m", "zensical", "build", "--strict", "--clean", "--config-file", str(zconfig)], root, env,
                                   args.runs, root / ".zensical-bench-site")
-        if run.returncode:
-            failed("bare zensical build", run)
-            t_zbare = None
-        line("1b. bare zensical build (the same docs and mkdocs.yml)", secs(t_zbare), cpu_note(run))
         if t_zbare and t_bare:
             line("   ratio bare zensical / bare mkdocs", f"{t_zbare / t_bare:.2f}x")
         zconfig.unlink()
@@ -149,21 +153,16 @@ def main(argv: list[str] | None = None) -> int:
         shutil.rmtree(root / ".cache", ignore_errors=True)
 
         site = tmp / "full" / "site"
-        t_full, run = timed_best([py, "scripts/build.py", "--site-dir", str(site)], root, env, args.runs, site)
-        if run.returncode:
-            failed("full build", run)
-            t_full = None
-        line("3. full cold build (scripts/build.py = make build)", secs(t_full), cpu_note(run))
+        t_full, run = cold_build("3. full cold build (scripts/build.py = make build)", "full build",
+                                 [py, "scripts/build.py", "--site-dir", str(site)], root, env, args.runs, site)
         cpu_full = getattr(run, "cpu", None)
         if t_full and t_bare:
             line("   ratio full / bare mkdocs", f"{t_full / t_bare:.2f}x")
         zsite = tmp / "full-zensical" / "site"
         shutil.rmtree(root / ".cache", ignore_errors=True)
-        t_zfull, run = timed_best([py, "scripts/build.py", "--engine", "zensical", "--site-dir", str(zsite)], root, env, args.runs, zsite)
-        if run.returncode:
-            failed("full build with Zensical", run)
-            t_zfull = None
-        line("3b. full cold build with Zensical (make build ENGINE=zensical)", secs(t_zfull), cpu_note(run))
+        t_zfull, run = cold_build("3b. full cold build with Zensical (make build ENGINE=zensical)", "full build with Zensical",
+                                  [py, "scripts/build.py", "--engine", "zensical", "--site-dir", str(zsite)], root, env,
+                                  args.runs, zsite)
         if t_zfull and t_full:
             line("   ratio full zensical / full mkdocs", f"{t_zfull / t_full:.2f}x")
         if t_zfull and t_zbare:

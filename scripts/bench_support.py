@@ -8,6 +8,8 @@ import subprocess
 import time
 from pathlib import Path
 
+from kit.sizes import size_parts
+
 POSTER_MAX_BYTES = 200 * 1024
 
 
@@ -20,7 +22,7 @@ def secs(t: float | None) -> str:
 
 
 def size(n: int) -> str:
-    return f"{n / 1024:.0f} KB" if n < 1024 * 1024 else f"{n / 1024 / 1024:.1f} MB"
+    return " ".join(size_parts(n))
 
 
 def verdict(ok: bool) -> str:
