@@ -4,6 +4,8 @@ PY := .venv/bin/python
 ENGINE ?= mkdocs
 # How `make check` prints problems: text, or github (annotations on a pull request's changed lines).
 FORMAT ?= text
+# How many processes `make test` runs the tests in (pytest-xdist): one per core.
+TEST_WORKERS ?= auto
 export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -34,7 +36,7 @@ node_modules/.bench-ready: package.json package-lock.json
 
 test: .venv/ready node_modules/.ready  ## Run the tests (they build the real site and documents; browser tests need Chromium)
 	WITH_BROWSER=1 bash scripts/system_deps.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # --fast (tests/conftest.py): only the tests not marked slow, and it fails if they are fewer than 100 or import WeasyPrint.
 test-fast: .venv/ready  ## The edit loop: the model, loader, check and HTML-policy tests (no build, no WeasyPrint, no browser)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import os
 import re
 from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit
 
 
 # The system libraries whose code decides the bytes WeasyPrint writes (text shaping, font subsetting).
@@ -81,6 +82,7 @@ def _font_class() -> type:
 
         def __init__(self) -> None:
             super().__init__()
+            self.owner = os.getpid()  # a forked worker inherits it (decoded fonts and all) but never deletes them
             self.files: dict[str, list[Path]] = {}
             self.states: dict[Path, tuple[int, int] | None] = {}  # of the font files, when decoded
 
@@ -99,6 +101,10 @@ def _font_class() -> type:
 
         def changed(self) -> bool:
             return any(_file_state(p) != state for p, state in self.states.items())
+
+        def __del__(self) -> None:
+            if os.getpid() == self.owner:
+                super().__del__()
 
     return SharedFonts
 
@@ -123,11 +129,19 @@ def font_config(roots: Iterable[Path | str]) -> Any:
     return fonts
 
 
-def forget_font_config() -> None:
-    """In a forked worker: forget (without deleting) the parent's font folders, and make our own."""
-    for fonts in _FONTS.values():
-        fonts._folder = None  # its __del__ would otherwise remove the parent's decoded fonts
-    _FONTS.clear()
+STYLESHEET_LINK = re.compile(r"""<link\b[^>]*\brel=["']stylesheet["'][^>]*\bhref=["']([^"']+)["']""")
+
+
+def preload_fonts(html: str, base_url: str, roots: Iterable[Path | str]) -> None:
+    """Decode the web fonts that the style sheets linked from `html` declare into this process's
+    shared configuration for `roots`, before forking workers: each then starts with them decoded
+    instead of decoding them again. (Our own templates: they link their style sheets by href.)"""
+    from weasyprint import CSS
+
+    roots = tuple(roots)
+    fonts, fetcher = font_config(roots), local_fetcher(map(Path, roots))
+    for href in STYLESHEET_LINK.findall(html):
+        CSS(url=urljoin(base_url, href), url_fetcher=fetcher, font_config=fonts)
 
 
 def local_fetcher(roots: Iterable[Path], served: list[Path] | None = None):  # noqa: ANN201 - a weasyprint URLFetcher

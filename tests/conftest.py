@@ -10,7 +10,7 @@ rest: the model, loader, check and HTML-policy tests.
 """
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import copy
 import os
@@ -63,14 +63,51 @@ def pytest_configure(config: pytest.Config) -> None:
         config.option.markexpr = "not slow and not external"
 
 
+# Under pytest-xdist (`make test` runs two workers, --dist loadgroup), the tests that share an
+# expensive fixture which cannot be handed from one worker to another (the browser's visits, a
+# module's build) run on one worker, so it is made once; the session's builds are shared across
+# workers on disk instead (`made_once`).
+GROUP_FIXTURES = {"http_visit": "visits", "offline_visits": "visits"}
+GROUP_MODULES = frozenset({"test_fork", "test_guide_chapters", "test_links", "test_reviews", "test_serve_preview"})
+
+
+def _group(item: pytest.Item) -> str | None:
+    names = set(getattr(item, "fixturenames", ()))
+    module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
+    group = next((g for f, g in GROUP_FIXTURES.items() if f in names), None)
+    if group is None and module in GROUP_MODULES:
+        group = module
+    # a group's tests run one after another on one worker: the browser tests of a module apart from
+    # its others, so that every worker still runs its browser tests last (see below)
+    return group and group + ("-browser" if "browser" in names else "")
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    # here, not in pytest_collection_modifyitems: pytest-xdist reads the xdist_group marks in its own
+    if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+        item.add_marker(pytest.mark.slow)
+    group = _group(item)
+    if group:
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
-    for item in items:
-        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.slow)
-    # The browser tests last: Playwright's sync API keeps an event loop running in this thread while
-    # the session's browser is open, and other tests call asyncio.run(), which refuses to run inside
-    # one. The sort is stable: each module's tests keep their order.
-    items.sort(key=lambda item: "browser" in getattr(item, "fixturenames", ()))
+    items.sort(key=_run_order)
+
+
+def _run_order(item: pytest.Item) -> tuple[int, int]:
+    """The browser tests last (Playwright's sync API keeps an event loop running in this thread while
+    the session's browser is open; the online link check, which runs one of its own, copes with that
+    since pytest-xdist runs groups of tests first). Before them, the longest first, so that two workers end together: the fork's build (which
+    needs no session build, so it runs while the other worker makes that), the other slow tests,
+    then the fast ones; among the browser tests, the visits of every page. The sort is stable: each
+    module's tests keep their order."""
+    names = set(getattr(item, "fixturenames", ()))
+    if "browser" in names:
+        return 3, 0 if names & set(GROUP_FIXTURES) else 1
+    if "fork" in names:
+        return 0, 0
+    return (1 if item.get_closest_marker("slow") else 2), 0
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -100,18 +137,15 @@ def project() -> Project:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole kit (site, posters, documents) built from this repository, as `make build` does."""
-    out = tmp_path_factory.mktemp("build") / "site"
-    build_script.build(ROOT, out)
-    return out
+    return made_once(tmp_path_factory, "build", lambda folder: build_script.build(ROOT, folder / "site")) / "site"
 
 
 @pytest.fixture(scope="session")
 def zensical_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole kit built again with Zensical making the pages (`make build ENGINE=zensical`). After
     `site`, so its posters come from the cache that build filled, as on a machine that built before."""
-    out = tmp_path_factory.mktemp("zensical") / "site"
-    build_script.build(ROOT, out, engine="zensical")
-    return out
+    return made_once(tmp_path_factory, "zensical",
+                     lambda folder: build_script.build(ROOT, folder / "site", engine="zensical")) / "site"
 
 
 @pytest.fixture(scope="session")
@@ -122,15 +156,15 @@ def rebuilt_copy(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     reproducibility tests (every file of the build, and the documents), which compare it with `site`."""
     import subprocess
 
-    base = tmp_path_factory.mktemp("rebuilt")
-    root = copy_project(base / "elsewhere")
-    out = base / "again" / "site"
-    env = same_date({**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)})
-    env.pop("SG_DEBUG", None)
-    result = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--site-dir", str(out)], cwd=root,
-                            capture_output=True, text=True, env=env, timeout=900)
-    assert result.returncode == 0, result.stderr
-    return out
+    def build_elsewhere(base: Path) -> None:
+        root = copy_project(base / "elsewhere")
+        env = same_date({**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)})
+        env.pop("SG_DEBUG", None)
+        result = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--site-dir", str(base / "again" / "site")],
+                                cwd=root, capture_output=True, text=True, env=env, timeout=900)
+        assert result.returncode == 0, result.stderr
+
+    return made_once(tmp_path_factory, "rebuilt", build_elsewhere) / "again" / "site"
 
 
 @pytest.fixture(scope="session")
@@ -195,6 +229,35 @@ def offline_visits(browser, site: Path, offline_copy: Path):
     urls = [offline_copy.joinpath(rel).as_uri() for rel in built_pages(site) if rel != "404.html"]
     heights = {1280: 900, 320: 640}
     return {w: visit_all_at_once(browser, urls, viewport={"width": w, "height": heights[w]}) for w in WIDTHS.values()}
+
+
+def made_once(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], object]) -> Path:
+    """A new folder filled by `make(folder)` once per test run, even with pytest-xdist's workers:
+    the first worker to ask makes it while holding a lock, the others wait for it and then read it.
+    A worker that finds it failed fails too (the first one has the error)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        folder = tmp_path_factory.mktemp(name)
+        make(folder)
+        return folder
+    import fcntl
+
+    shared = tmp_path_factory.getbasetemp().parent / "made-once"  # the run's folder, above each worker's own
+    shared.mkdir(exist_ok=True)
+    folder, done, failed = shared / name, shared / f"{name}.done", shared / f"{name}.failed"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if failed.exists():
+            pytest.fail(f"{name}: it failed on the worker that made it ({failed.read_text()}); see that worker's error")
+        if not done.exists():
+            folder.mkdir()
+            try:
+                make(folder)
+            except BaseException as e:
+                failed.write_text(f"{worker}: {type(e).__name__}")
+                raise
+            done.touch()
+    return folder
 
 
 def copy_project(dest: Path) -> Path:

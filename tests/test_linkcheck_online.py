@@ -3,6 +3,8 @@ each kind of answer is classified correctly, within a bounded time. The check of
 addresses is marked `external` and skipped unless asked for (`make linkcheck`, `pytest -m external`)."""
 from __future__ import annotations
 
+import asyncio
+
 import json
 import socket
 import threading
@@ -191,6 +193,16 @@ def test_retries_back_off_and_respect_retry_after(server):
 
 def test_ok_answers_are_fetched_with_head_only(server):
     check_urls([server.url("/ok")], FAST)
+    assert [m for m, _, _ in server.log] == ["HEAD"]
+
+
+def test_a_caller_already_running_an_event_loop_gets_the_same_answer(server):
+    """As in a test process whose browser (Playwright's sync API) keeps an event loop running."""
+    async def inside_a_loop():
+        return check_urls([server.url("/ok")], FAST)
+
+    run = asyncio.run(inside_a_loop())
+    assert [r.verdict for r in run.results] == [OK]
     assert [m for m, _, _ in server.log] == ["HEAD"]
 
 

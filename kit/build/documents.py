@@ -20,7 +20,6 @@ from ..documents.render import Rendered, RenderError
 from ..model import Project
 from ..outputs import DOCUMENTS as NAMES
 from ..outputs import GUIDE
-from ..weasy import forget_font_config
 from .engines import BuildFailed, build_site
 
 
@@ -40,7 +39,7 @@ def chapter_workers() -> ProcessPoolExecutor:
     """Worker processes for the guide's chapters (forked: they start with the loaded kit; started
     only when more than one chapter is to be rendered)."""
     return ProcessPoolExecutor(max_workers=max(1, min(2, os.cpu_count() or 1)),
-                               mp_context=multiprocessing.get_context("fork"), initializer=forget_font_config)
+                               mp_context=multiprocessing.get_context("fork"))
 
 
 def build_documents(project: Project, downloads_dir: Path, *, only: list[str] | None = None,

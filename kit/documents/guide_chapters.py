@@ -144,8 +144,10 @@ def render_part(job: PartJob) -> dict[str, Any]:
 
 def _run(jobs: list[PartJob], executor: Executor | None) -> list[dict[str, Any]]:
     order = sorted(jobs, key=lambda j: -len(j.html))  # the longest first, so the pool does not end waiting on one
-    results = executor.map(render_part, order) if executor is not None and len(order) > 1 else map(render_part, order)
-    return list(results)
+    if executor is None or len(order) < 2:
+        return [render_part(j) for j in order]
+    weasy.preload_fonts(order[0].html, order[0].base_url, order[0].roots)  # before the workers fork
+    return list(executor.map(render_part, order))
 
 
 class _Cache:

@@ -17,9 +17,11 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import defaultdict
+from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 from urllib.parse import urljoin, urlsplit
 
 import httpx
@@ -201,7 +203,7 @@ def check_urls(urls: dict[str, list[str]] | Iterable[str], settings: Settings | 
         else:
             todo.append(url)
     if todo:
-        for r in asyncio.run(Checker(settings).check_all(todo)):
+        for r in _run_to_end(Checker(settings).check_all(todo)):
             results[r.url] = r
     ordered = [results[u] for u in labels]
     for r in ordered:
@@ -209,6 +211,17 @@ def check_urls(urls: dict[str, list[str]] | Iterable[str], settings: Settings | 
     if cache is not None:
         save_cache(cache, ordered)
     return Run(ordered, time.perf_counter() - start, utc_now())
+
+
+def _run_to_end(work: Coroutine[Any, Any, list[Result]]) -> list[Result]:
+    """asyncio.run(work), also for a caller whose thread already runs an event loop (a notebook, or
+    Playwright's sync API in the same test process), where asyncio.run refuses: then on a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(work)
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        return thread.submit(asyncio.run, work).result()
 
 
 def project_addresses(root: Path) -> dict[str, list[str]]:

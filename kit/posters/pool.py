@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Sequence
 
-from ..weasy import forget_font_config
+from ..weasy import preload_fonts
 
 
 def run_jobs(run: Callable[[Any], dict[str, Any]], todo: Sequence[Any], workers: int | None = None) -> dict[str, dict[str, Any]]:
@@ -24,8 +24,9 @@ def run_jobs(run: Callable[[Any], dict[str, Any]], todo: Sequence[Any], workers:
 
     # the slowest posters first, so the pool does not end waiting on one
     order = sorted(todo, key=lambda j: -len(j.html) * (2 if j.size == "a3" else 1))
-    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork"),
-                             initializer=forget_font_config) as pool:
+    first = todo[0]
+    preload_fonts(first.html, first.base_url, first.roots)
+    with ProcessPoolExecutor(max_workers=n, mp_context=multiprocessing.get_context("fork")) as pool:
         for j, info in zip(order, pool.map(run, order)):
             infos[j.key] = info
     return infos
