@@ -27,7 +27,13 @@ from kit import yamlio
 from kit.checks import load_project
 from kit.model import Project
 from kit.build import pipeline as build_script
+from kit.dates import commit_epoch
 from kit.repro import copy_sources
+
+# What the first build would set (kit/build/pipeline.py), set before any test: every build of the
+# session, on every pytest-xdist worker and whichever runs first, dates its outputs from this
+# repository's last commit (a copy of the project is not in git and would get the fixed date).
+os.environ.setdefault("SOURCE_DATE_EPOCH", commit_epoch(ROOT))
 
 # The YAML reader is a pure function of its text, and most tests load a copy of the project in
 # which one file at most was edited: within a session each distinct text is parsed once (by the
