@@ -9,6 +9,7 @@ import json
 import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -201,7 +202,9 @@ def test_a_caller_already_running_an_event_loop_gets_the_same_answer(server):
     async def inside_a_loop():
         return check_urls([server.url("/ok")], FAST)
 
-    run = asyncio.run(inside_a_loop())
+    # on a thread of its own, as this one may be running the browser's loop already
+    with ThreadPoolExecutor(max_workers=1) as thread:
+        run = thread.submit(asyncio.run, inside_a_loop()).result()
     assert [r.verdict for r in run.results] == [OK]
     assert [m for m, _, _ in server.log] == ["HEAD"]
 
