@@ -12,7 +12,6 @@ whose place changed. The same inputs give the same bytes, from the cache or not.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import time
@@ -25,6 +24,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 
 from .. import weasy
+from ..cachekeys import Folders, digest
 from ..repro import atomic_write
 from . import pdf_join
 from .guide_parts import CONTENTS, GOTO, Part, split_book
@@ -33,7 +33,7 @@ from .render import PDF_OPTIONS, check_layout, render_file
 if TYPE_CHECKING:
     from ..model import Project
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 HINTS = "hints.json"  # each part's page count in the last build: a first guess at the parts' places
 GUESS = 2  # pages, for a part never seen
 KEEP_S = 86400  # entries no build used for this long are removed (concurrent builds share the cache)
@@ -45,8 +45,7 @@ class PartJob:
     name: str
     html: str
     base_url: str
-    roots: tuple[str, ...]
-    places: tuple[tuple[str, str], ...]  # (path or file: URL of a root, its stand-in in keys), longest first
+    roots: tuple[str, ...]  # the folders it reads from, named by number in keys (kit/cachekeys.py)
     cache_dir: str
     base: str  # the part's key without its place
     start: int
@@ -59,7 +58,7 @@ class Seen:
     """What a part's render learnt: its pages, its anchors' pages, the files it read."""
     pages: int
     anchors: dict[str, int]
-    files: dict[str, str]  # path -> sha256
+    files: dict[str, str | None]  # the files it read, by name, with their hashes (Folders.reads)
 
 
 @dataclass
@@ -69,56 +68,15 @@ class GuideBuild:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _file_sha(path: str, memo: dict[str, str]) -> str:
-    if path not in memo:
-        try:
-            memo[path] = _sha(Path(path).read_bytes())
-        except OSError:
-            memo[path] = "missing"
-    return memo[path]
-
-
-def _places(roots: Iterable[Path]) -> tuple[tuple[str, str], ...]:
-    """Stand-ins for the folders the render reads from (the site is built in a new folder each
-    time), so that keys name files by their place in the project or site, not on this disk."""
-    pairs = []
-    for i, root in enumerate(roots):
-        resolved = root.resolve()
-        pairs += [(resolved.as_uri(), f"{{root{i}}}"), (str(resolved), f"{{root{i}}}")]
-    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
-
-
-def _portable(text: str, places: Iterable[tuple[str, str]]) -> str:
-    for real, stand_in in places:
-        text = text.replace(real, stand_in)
-    return text
-
-
-def _local(text: str, places: Iterable[tuple[str, str]]) -> str:
-    for real, stand_in in places:
-        if text.startswith(stand_in) and not real.startswith("file:"):
-            return real + text.removeprefix(stand_in)
-    return text
-
-
 def code_digest() -> str:
     """The kit code that shapes a part's PDF besides its HTML (the render, its fetcher and tag fixes)."""
     kit = Path(__file__).resolve().parent.parent
     files = sorted([*(kit / "documents").glob("*.py"), kit / "weasy.py", kit / "pdf_tags.py"])
-    return _sha(b"".join(p.relative_to(kit).as_posix().encode() + b"\0" + p.read_bytes() for p in files))
+    return digest(*(part for p in files for part in (p.relative_to(kit).as_posix(), p.read_bytes())))
 
 
-def _base_key(html: str, common: str) -> str:
-    return _sha(f"{common}|{html}".encode())
-
-
-def _place_key(base: str, files: dict[str, str], start: int, total: int) -> str:
-    listed = "".join(f"{path}\0{sha}\n" for path, sha in sorted(files.items()))
-    return _sha(f"{base}|{listed}|{start}|{total}".encode())
+def _place_key(base: str, files: dict[str, str | None], start: int, total: int) -> str:
+    return digest(base, json.dumps(files, sort_keys=True), str(start), str(total))
 
 
 def render_part(job: PartJob) -> dict[str, Any]:
@@ -132,9 +90,7 @@ def render_part(job: PartJob) -> dict[str, Any]:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
         return result
-    memo: dict[str, str] = {}
-    paths = [str(Path(unquote(urlsplit(u).path))) for u in layout.fetched]
-    files = {_portable(p, job.places): _file_sha(p, memo) for p in paths}
+    files = Folders(job.roots).reads(Path(unquote(urlsplit(u).path)) for u in layout.fetched)
     if tmp is not None:
         tmp.replace(cache / f"{_place_key(job.base, files, job.start, job.total)}.pdf")
     seen = {"pages": layout.pages, "anchors": layout.anchors, "files": files}
@@ -151,10 +107,9 @@ def _run(jobs: list[PartJob], executor: Executor | None) -> list[dict[str, Any]]
 
 
 class _Cache:
-    def __init__(self, folder: Path, places: tuple[tuple[str, str], ...]):
+    def __init__(self, folder: Path, folders: Folders):
         self.folder = folder
-        self.places = places
-        self.memo: dict[str, str] = {}
+        self.folders = folders
         self.used: set[str] = set()
 
     def seen(self, base: str) -> Seen | None:
@@ -164,7 +119,7 @@ class _Cache:
             data = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        if any(_file_sha(_local(p, self.places), self.memo) != sha for p, sha in data["files"].items()):
+        if not self.folders.unchanged(data["files"]):
             return None
         self.used.add(path.name)
         return Seen(data["pages"], data["anchors"], data["files"])
@@ -201,11 +156,15 @@ def build_guide(project: Project, html: str, base_url: str, out: Path, roots: It
     clock = time.perf_counter()
     cache_dir.mkdir(parents=True, exist_ok=True)
     roots = (project.root, *roots)
-    places = _places(roots)
-    cache = _Cache(cache_dir, places)
+    folders = Folders(roots)
+    cache = _Cache(cache_dir, folders)
     book = split_book(html, _stylesheets(html))
-    common = "|".join([CACHE_VERSION, repr(sorted(PDF_OPTIONS.items())), weasy.renderer_identity(), code_digest(),
-                       _portable(base_url, places)])
+    common = (CACHE_VERSION, repr(sorted(PDF_OPTIONS.items())), weasy.renderer_identity(), code_digest(),
+              folders.neutral(base_url))
+
+    def base_key(part: Part) -> str:  # a part's key without its place
+        return digest(*common, folders.neutral(part.html))
+
     root_names = tuple(str(r) for r in roots)
     build = GuideBuild(0)
     try:
@@ -214,7 +173,7 @@ def build_guide(project: Project, html: str, base_url: str, out: Path, roots: It
         hints = {}
 
     def jobs_for(parts: list[tuple[Part, str, int, int]], layout_only: bool = False) -> None:
-        jobs = [PartJob(p.name, book.positioned(p, start, total), base_url, root_names, places, str(cache_dir), base,
+        jobs = [PartJob(p.name, book.positioned(p, start, total), base_url, root_names, str(cache_dir), base,
                         start, total, layout_only) for p, base, start, total in parts]
         results = _run(jobs, executor)
         refused = next((r["refused"] for r in results if r["refused"]), None)
@@ -222,7 +181,7 @@ def build_guide(project: Project, html: str, base_url: str, out: Path, roots: It
         build.rendered += [(j.name, j.start, 0 if layout_only else j.total) for j in jobs]
 
     chapters = book.parts[1:]
-    bases = [_base_key(_portable(p.html, places), common) for p in chapters]
+    bases = [base_key(p) for p in chapters]
     seen: list[Seen | None] = [cache.seen(b) for b in bases]
     contents_pages = int(hints.get(CONTENTS, GUESS))
 
@@ -245,7 +204,7 @@ def build_guide(project: Project, html: str, base_url: str, out: Path, roots: It
         starts, total = _starts(counts())
         numbers = {a: starts[i] + known[i - 1].anchors[a] for a, i in part_of.items() if i > 0 and a in known[i - 1].anchors}
         contents = book.with_numbers(numbers)
-        contents_base = _base_key(_portable(contents.html, places), common)
+        contents_base = base_key(contents)
         contents_seen = cache.seen(contents_base)
         if contents_seen is None and attempt == 0 and CONTENTS not in hints:
             jobs_for([(contents, contents_base, 1, total)], layout_only=True)
@@ -266,7 +225,7 @@ def build_guide(project: Project, html: str, base_url: str, out: Path, roots: It
     build.seconds["render"] = time.perf_counter() - clock
     pdfs = [cache.pdf(contents_base, contents_seen, 1, total),
             *(cache.pdf(b, s, starts[i + 1], total) for i, (b, s) in enumerate(zip(bases, known)))]
-    joined = cache_dir / f"{_sha(('|'.join(p.name for p in pdfs) + pdf_join.identity()).encode())}.pdf"
+    joined = cache_dir / f"{digest(*(p.name for p in pdfs), pdf_join.identity())}.pdf"
     cache.used.add(joined.name)
     if not joined.is_file():
         pdf_join.join(pdfs, joined, GOTO)
