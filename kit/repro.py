@@ -78,7 +78,7 @@ def zip_bytes(entries: Iterable[tuple[str, bytes]], when: dt.datetime, cache: De
         except UnicodeEncodeError:
             encoded, flags = name.encode("utf-8"), 0x800
         if len(data) >= ZIP64_LIMIT or len(packed) >= ZIP64_LIMIT or out.tell() >= ZIP64_LIMIT:
-            raise ValueError(f"{name}: too large for this zip writer (4 GB)")
+            raise ValueError(f"{name}: too large for this zip writer (2 GB)")
         crc = zlib.crc32(data)
         offset = out.tell()
         out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, method, dos_time, dos_date, crc,

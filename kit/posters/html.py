@@ -95,4 +95,3 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
         spec.layout: data if data is not None else spec.data,
     }
     return env.get_template(f"{spec.layout}/template.html").render(**context)
-

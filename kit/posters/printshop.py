@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .. import weasy
-from ..cachekeys import Folders, cached_entry
+from ..cachekeys import Folders, cached_entry, digest, file_hash
 from ..colour import CSS_VARIABLE, css_colours, rgb
 from ..errors import ContentError, Problem
 from ..outputs import POSTERS_PRINT as PRINT_DIR
@@ -120,12 +120,12 @@ def make_print_jobs(project: Project, jobs: list[Any]) -> list[PrintJob]:
                                     f"{CMYK_PROFILE}, from the Debian package libgs-common: run "
                                     "bash scripts/system_deps.sh (as root) and build again")])
     css = print_css(project)
-    profile = hashlib.sha256(CMYK_PROFILE.read_bytes()).hexdigest()
+    profile = file_hash(CMYK_PROFILE) or "missing"
     folders = Folders((project.root,))
     out = []
     for j in jobs:
         html = cmyk_svg(j.html.replace("/*FIT*/", "/*FIT*/\n" + css))  # the QR code's colours too
-        key = hashlib.sha256(f"print|{j.key}|{profile}|{folders.neutral(html)}".encode()).hexdigest()[:32]
+        key = digest("print", j.key, profile, folders.neutral(html))[:32]
         out.append(PrintJob(j.slug, j.size, html, j.base_url, j.roots + (str(CMYK_PROFILE),), key, j.key, j.cache_dir))
     return out
 
@@ -139,9 +139,9 @@ def fixed_document_id(pdf: bytes) -> bytes:
     file's own content instead, so that two builds of the same sources give the same bytes (each
     replaced by one of the same length, so no offset in the file moves)."""
     bare = FILE_ID.sub(b"", XMP_DOCUMENT_ID.sub(b"xmp.did:", pdf))
-    digest = hashlib.sha256(bare).hexdigest()
-    pdf = XMP_DOCUMENT_ID.sub(f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'sg-poster:' + digest)}".encode(), pdf)
-    return FILE_ID.sub(f"/ID [({digest[:32]}) ({digest[:32]})]".encode(), pdf)
+    content = hashlib.sha256(bare).hexdigest()
+    pdf = XMP_DOCUMENT_ID.sub(f"xmp.did:{uuid.uuid5(uuid.NAMESPACE_URL, 'sg-poster:' + content)}".encode(), pdf)
+    return FILE_ID.sub(f"/ID [({content[:32]}) ({content[:32]})]".encode(), pdf)
 
 
 def run_print_job(job: PrintJob) -> dict[str, Any]:
