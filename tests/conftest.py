@@ -80,16 +80,11 @@ GROUP_MODULES = frozenset({"test_fork", "test_guide_chapters", "test_links", "te
 def _group(item: pytest.Item) -> str | None:
     names = set(getattr(item, "fixturenames", ()))
     module = item.module.__name__.rsplit(".", 1)[-1] if getattr(item, "module", None) else ""
-    group = next((g for f, g in GROUP_FIXTURES.items() if f in names), None)
-    if group is None and module in GROUP_MODULES:
-        group = module
-    # a group's tests run one after another on one worker: the browser tests of a module apart from
-    # its others, so that every worker still runs its browser tests last (see below)
-    return group and group + ("-browser" if "browser" in names else "")
+    return next((g for f, g in GROUP_FIXTURES.items() if f in names), module if module in GROUP_MODULES else None)
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
-    # here, not in pytest_collection_modifyitems: pytest-xdist reads the xdist_group marks in its own
+    # here, before any pytest_collection_modifyitems: pytest-xdist reads the xdist_group marks in its own
     if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
         item.add_marker(pytest.mark.slow)
     group = _group(item)
@@ -102,12 +97,13 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def _run_order(item: pytest.Item) -> tuple[int, int]:
-    """The browser tests last (Playwright's sync API keeps an event loop running in this thread while
-    the session's browser is open; the online link check, which runs one of its own, copes with that
-    since pytest-xdist runs groups of tests first). Before them, the longest first, so that two workers end together: the fork's build (which
-    needs no session build, so it runs while the other worker makes that), the other slow tests,
-    then the fast ones; among the browser tests, the visits of every page. The sort is stable: each
-    module's tests keep their order."""
+    """The longest first, so that the workers end together: the fork's build (which needs no session
+    build, so it runs while another worker makes that), the other slow tests, the fast ones, then the
+    many short browser tests, the visits of every page first among them. (pytest-xdist hands out
+    groups of tests before single ones, whatever this order: a worker may open the browser, whose
+    sync API keeps an event loop running in its thread, before its other tests; the online link
+    check runs its own loop on a thread of its own then.) The sort is stable: each module's tests
+    keep their order."""
     names = set(getattr(item, "fixturenames", ()))
     if "browser" in names:
         return 3, 0 if names & set(GROUP_FIXTURES) else 1
