@@ -16,7 +16,9 @@ from kit import outputs, yamlio
 from kit.errors import ContentError
 from kit.model import Project
 from kit.documents import content as model
-from kit.documents.guide_pages import combined_guide_html, guide_leaves_out, guide_pages, html_path, page_prefix
+from kit.documents.guide_pages import (
+    _content, _content_html, combined_guide_html, guide_leaves_out, guide_pages, html_path, page_prefix,
+)
 from kit.build import documents as documents_script
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -170,3 +172,28 @@ def test_zensicals_skip_anchor_in_the_content_is_left_out(site: Path, project: P
     book = combined_guide_html(project, copy)
     assert "__skip" not in book
     assert 'id="topics/email/:best-practice"' in book
+
+
+@pytest.mark.parametrize("engine", ["mkdocs", "zensical"])
+def test_the_content_cut_out_of_a_page_is_what_parsing_the_whole_page_finds(engine: str, site: Path, zensical_site: Path) -> None:
+    """The guide parses only each page's content article, cut out of the built page (guide_pages
+    `_content_html`): the same tree as parsing the whole page and selecting it, on every page of
+    both engines' sites."""
+    built = site if engine == "mkdocs" else zensical_site
+    pages = [p for p in built.rglob("*.html") if p.relative_to(built).parts[0] != "downloads"]
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        whole = _content(BeautifulSoup(html, "html.parser"))
+        cut = _content(BeautifulSoup(_content_html(html), "html.parser"))
+        assert whole is not None and str(cut) == str(whole), page.relative_to(built)
+
+
+def test_a_nested_article_stays_inside_the_cut_and_a_page_without_one_is_parsed_whole() -> None:
+    nested = ('<html><body><nav>x</nav><article class="md-content__inner md-typeset"><h1>T</h1>'
+              '<ARTICLE><p>inner</p></article><p>after</p></article><footer>f</footer></body></html>')
+    assert _content_html(nested) == nested[nested.index("<article"):nested.index("<footer>")]
+    plain = "<html><body><main><article><h1>T</h1></article></main></body></html>"
+    assert _content_html(plain) == plain
+    unclosed = '<html><body><article class="md-content__inner"><h1>T</h1></body></html>'
+    assert _content_html(unclosed) == unclosed

@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .. import posters as poster_kit
+from .. import weasy
 from ..checks import load_project
 from ..dates import commit_epoch
 from ..model import Project
@@ -50,8 +51,9 @@ def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
         poster_kit.write_plan(project)  # the list of posters, for the Posters page
         # STEP: the posters (PDFs, thumbnails, zips), in a process of their own beside the next steps
         with alongside(poster_kit.build_posters, project, staging) as posters:
-            build_site(root, new, engine)
-            repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
+            with weasy.loading_meanwhile():  # after the fork above, before the documents' forks
+                build_site(root, new, engine)
+                repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
             posters.raise_if_failed()
             try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)
                 build_documents(project, new / "downloads")

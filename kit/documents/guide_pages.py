@@ -40,6 +40,8 @@ GUIDE_LEAVES_OUT = {
     "review-schedule.md": "for the board's editor; each page shows its own review dates",
 }
 
+ARTICLE_START = '<article class="md-content__inner'  # CONTENT's first choice, as both engines write it
+ARTICLE_TAG = re.compile(r"<(/?)article\b", re.I)
 CONTENT = ("article.md-content__inner", "article.md-typeset", "main article", "article")
 # The theme's chrome inside the content: edit/view buttons, "¶" permalinks, page dates, scripts, forms.
 CHROME = "script, style, noscript, form, .md-content__button, .headerlink, .md-source-file, .md-feedback, [hidden], a#__skip"
@@ -108,13 +110,28 @@ def _content(soup: BeautifulSoup) -> Tag | None:
     return None
 
 
+def _content_html(html: str) -> str:
+    """The theme's content article of a built page, cut out as it stands (the parser, not knowing
+    any context, reads the same tree from it; parsing the whole page, the theme's navigation with
+    it, takes five times as long); the whole page when there is no such article to cut out."""
+    start = html.find(ARTICLE_START)
+    if start < 0:
+        return html
+    depth = 0
+    for tag in ARTICLE_TAG.finditer(html, start):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return html[start:html.find(">", tag.end()) + 1]
+    return html
+
+
 def _read_page(site_dir: Path, page: str, demote: bool) -> tuple[Tag, str]:
     """A page's content, cleaned, its ids prefixed, its headings one level down when it is inside a
     section. Returns it and its title (the text of its first heading)."""
     file = site_dir / html_path(page)
     if not file.is_file():
         raise GuideBookFailed(f"the built page {html_path(page)} (from docs/{page}) is not in {site_dir}")
-    soup = BeautifulSoup(file.read_text(encoding="utf-8"), "html.parser")
+    soup = BeautifulSoup(_content_html(file.read_text(encoding="utf-8")), "html.parser")
     content = _content(soup)
     if content is None:
         raise GuideBookFailed(f"{html_path(page)} has no <article> with the page's content")
