@@ -11,6 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from .extension import CHECKED_ENV
 from .preview import poster_preview
 from .preview_page import PREVIEW_DIR, STAMP, URL_ENV
 
@@ -56,8 +57,11 @@ def editor_messages(output: str, root: Path | None = None) -> list[str]:
     return sorted(out, key=lambda m: m.startswith("Aborted"))  # the summary last
 
 
-def engine_env(root: Path) -> dict[str, str]:
+def engine_env(root: Path, checked: str | None = None) -> dict[str, str]:
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
+    env.pop(CHECKED_ENV, None)
+    if checked:  # the sources the build has just checked (kit.build.extension.checked_sources)
+        env[CHECKED_ENV] = checked
     # The engine loads the kit of the project it builds (its Markdown extension, the MkDocs hook), not
     # another checkout's: the same code as this process when building a copy of the project.
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(root), env.get("PYTHONPATH", "")]))
@@ -74,12 +78,12 @@ def _report(run: subprocess.CompletedProcess[str], root: Path, what: str) -> Non
         raise BuildFailed(f"the site did not build with {what} (see the messages above)")
 
 
-def _mkdocs(root: Path, out: Path) -> None:
+def _mkdocs(root: Path, out: Path, checked: str | None) -> None:
     # Not --quiet: with it MkDocs drops its warnings before --strict can count them, so a broken
     # link would pass. Its output is captured and shown as editor_messages instead.
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
            "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(out)]
-    _report(subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True), root, "MkDocs")
+    _report(subprocess.run(cmd, cwd=root, env=engine_env(root, checked), capture_output=True, text=True), root, "MkDocs")
 
 
 def _zensical_config(folder: Path, root: Path, site_dir: str, watch: str | None = None) -> Path:
@@ -92,7 +96,7 @@ def _zensical_config(folder: Path, root: Path, site_dir: str, watch: str | None 
     return config
 
 
-def _zensical(root: Path, out: Path) -> None:
+def _zensical(root: Path, out: Path, checked: str | None) -> None:
     """Zensical builds a copy of docs/ and overrides/ in a folder of its own: it keeps its page cache
     in its project's .cache/, keyed on the Markdown alone (kit fills pages from other files too), and
     its --clean would empty root/.cache, where the kit keeps its own caches. A new folder each build
@@ -103,7 +107,7 @@ def _zensical(root: Path, out: Path) -> None:
             shutil.copytree(root / name, folder / name)
         config = _zensical_config(folder, root, "site")
         cmd = [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(config)]
-        run = subprocess.run(cmd, cwd=root, env=engine_env(root), capture_output=True, text=True)
+        run = subprocess.run(cmd, cwd=root, env=engine_env(root, checked), capture_output=True, text=True)
         _report(run, root, "Zensical")
         built = folder / "site"
         if not (built / "index.html").is_file():
@@ -112,11 +116,12 @@ def _zensical(root: Path, out: Path) -> None:
         shutil.move(str(built), str(out))
 
 
-def build_site(root: Path, out: Path, engine: str = "mkdocs") -> None:
-    """Build the site's pages from `root` into `out` with `engine` (one of ENGINES)."""
+def build_site(root: Path, out: Path, engine: str = "mkdocs", checked: str | None = None) -> None:
+    """Build the site's pages from `root` into `out` with `engine` (one of ENGINES). `checked`:
+    kit.build.extension.checked_sources(root) from before the caller checked the content."""
     if engine not in ENGINES:
         raise BuildFailed(f"unknown engine '{engine}': choose {' or '.join(ENGINES)}")
-    (_zensical if engine == "zensical" else _mkdocs)(root, out)
+    (_zensical if engine == "zensical" else _mkdocs)(root, out, checked)
 
 
 def serve(root: Path, engine: str = "mkdocs", address: str = "127.0.0.1:8000") -> int:

@@ -16,6 +16,7 @@ them (kit.build.preview_page; never in a published build).
 """
 from __future__ import annotations
 
+import hashlib
 import html
 import os
 import sys
@@ -25,7 +26,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from ..checks import load_project
+from ..checks import load_checked_project, load_project
 from ..dates import long_date, today
 from ..errors import ContentError
 from ..model import Project
@@ -35,6 +36,7 @@ from ..site.layout import site_markdown
 from ..sizes import file_sizes, fill_sizes
 from .preview_page import preview_markup
 
+CHECKED_ENV = "SG_CHECKED_SOURCES"  # checked_sources() of the sources the build has checked
 _current_page: str | None = None  # set by the MkDocs hook before each page
 _cache: dict[str, tuple[tuple[Any, ...], Project | ContentError]] = {}
 
@@ -59,14 +61,31 @@ def _signature(root: Path) -> tuple[Any, ...]:
     return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file())
 
 
+def checked_sources(root: Path) -> str:
+    """What kit.checks reads (mkdocs.yml and every file under docs/), by name, size and time: a
+    build that has checked them hands this to the engine it starts (CHECKED_ENV), which then
+    need not check them again while they are unchanged."""
+    h = hashlib.sha256()
+    for f in [root / "mkdocs.yml", *sorted((root / "docs").rglob("*"))]:
+        try:
+            st = f.stat()
+        except OSError:  # removed while listing
+            continue
+        if f.is_file():
+            h.update(f"{f.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 def project_for(root: Path) -> Project:
-    """The checked, filled project (kit.checks: the same checks as `make check`)."""
+    """The checked, filled project (kit.checks: the same checks as `make check`; not run again
+    for sources the build that started this engine has just checked, see checked_sources)."""
     key = str(root)
     sig = _signature(root)
     cached = _cache.get(key)
     if cached is None or cached[0] != sig:
+        checked = os.environ.get(CHECKED_ENV) == checked_sources(root)
         try:
-            result: Project | ContentError = load_project(root)
+            result: Project | ContentError = (load_checked_project if checked else load_project)(root)
         except ContentError as e:
             result = e
         _cache[key] = (sig, result)

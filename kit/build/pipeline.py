@@ -22,6 +22,7 @@ from .alongside import alongside
 from .csp import protect_site
 from .documents import DocumentsFailed, build_documents
 from .engines import BuildFailed, build_site
+from .extension import checked_sources
 from .offline import folder_name, make_offline_zip
 from .repair import repair_site
 
@@ -40,6 +41,7 @@ def print_review_warnings(project: Project) -> None:
 
 def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
     """Check the content, build every output into a temporary folder, then swap it in for `site`."""
+    checked = checked_sources(root)  # before the check reads them: the engine need not check them again
     project = load_project(root)  # raises ContentError listing every problem, before anything is written
     # Reproducible: every step (MkDocs' sitemap, PDF and zip dates) takes its dates from the last commit.
     os.environ.setdefault("SOURCE_DATE_EPOCH", commit_epoch(root))
@@ -52,7 +54,7 @@ def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
         # STEP: the posters (PDFs, thumbnails, zips), in a process of their own beside the next steps
         with alongside(poster_kit.build_posters, project, staging) as posters:
             with weasy.loading_meanwhile():  # after the fork above, before the documents' forks
-                build_site(root, new, engine)
+                build_site(root, new, engine, checked=checked)
                 repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
             posters.raise_if_failed()
             try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)

@@ -42,3 +42,12 @@ def load_project(root: Path) -> Project:
         raise
     p.raise_if_any()
     return project
+
+
+def load_checked_project(root: Path) -> Project:
+    """The project as load_project gives it, without checking it again: for the engine's process,
+    started by a build whose own load_project has just checked these very sources."""
+    p = Problems()
+    project = fill_project(read_project(Path(root), p), p)
+    p.raise_if_any()
+    return project
