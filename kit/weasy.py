@@ -12,9 +12,7 @@ import functools
 import hashlib
 import os
 import re
-import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -197,22 +195,3 @@ def renderer_identity() -> str:
                 fonts.update(f"{font}:{font.stat().st_size}\n".encode())
     parts.append(f"system-fonts={fonts.hexdigest()}")
     return "|".join(parts)
-
-
-@contextmanager
-def loading_meanwhile() -> Iterator[None]:
-    """Import WeasyPrint and work out its identity on a thread while the block runs (the build's
-    engine step, which waits on a subprocess), so that the documents do not wait for them after it.
-    Joined before the block ends: nothing may fork while an import is half done."""
-    def load() -> None:
-        try:
-            renderer_identity()
-        except Exception:  # noqa: BLE001 - the documents step calls it again and reports it there
-            pass
-
-    thread = threading.Thread(target=load, name="load-weasyprint", daemon=True)
-    thread.start()
-    try:
-        yield
-    finally:
-        thread.join()

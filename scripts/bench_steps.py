@@ -11,13 +11,14 @@ from typing import Any
 
 STEPS = (  # (label, attribute path in kit/build/pipeline.py) of the build's steps in this process
     ("load and check the content", "load_project"),
-    ("site pages (the engine)", "build_site"),
+    ("site pages (the engine; WeasyPrint loads meanwhile)", "site_building"),
     ("documents (guide PDF, DOCX, PDFs)", "build_documents"),
     ("copy the posters into downloads/", "poster_kit.publish"),
     ("fill in the file sizes", "fill_site_sizes"),
     ("Content Security Policy", "protect_site"),
     ("offline zip", "make_offline_zip"),
 )
+BLOCKS = {"site_building"}  # steps that run while the block inside them runs (context managers)
 POSTERS = "posters (their own process, beside the site and documents)"
 
 
@@ -39,6 +40,17 @@ def step_breakdown(root: Path, site: Path, env: dict[str, str]) -> tuple[float, 
                 spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
         return wrapped
 
+    def block_timer(label: str, fn: Any) -> Any:
+        @contextmanager
+        def wrapped(*a: Any, **k: Any) -> Iterator[Any]:
+            start = time.perf_counter()
+            try:
+                with fn(*a, **k) as value:
+                    yield value
+            finally:
+                spent[label] = spent.get(label, 0.0) + time.perf_counter() - start
+        return wrapped
+
     def keep_step(fn: Any) -> Any:
         @contextmanager
         def wrapped(*a: Any, **k: Any) -> Iterator[Any]:
@@ -47,7 +59,7 @@ def step_breakdown(root: Path, site: Path, env: dict[str, str]) -> tuple[float, 
                 yield step
         return wrapped
 
-    wrap = [(label, path, timer) for label, path in STEPS] + [("", "alongside", None)]
+    wrap = [(label, path, block_timer if path in BLOCKS else timer) for label, path in STEPS] + [("", "alongside", None)]
     for label, path, how in wrap:
         owner: Any = pipeline
         *parents, name = path.split(".")

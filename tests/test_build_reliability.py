@@ -9,6 +9,8 @@ import re
 import subprocess
 import sys
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -91,15 +93,17 @@ def test_failing_later_step_leaves_previous_site_untouched(previous_site: Path, 
     """A step that fails after the site has been written into the temporary folder (the posters,
     documents and offline copy run after it) must not publish anything."""
     before = snapshot(previous_site)
-    real_build_site = engines.build_site
+    real_site_building = engines.site_building
 
-    def site_then_fail(root: Path, out: Path, *args: object, **kwargs: object) -> None:
-        real_build_site(root, out, *args, **kwargs)
+    @contextmanager
+    def site_then_fail(root: Path, out: Path, *args: object, **kwargs: object) -> Iterator[None]:
+        with real_site_building(root, out, *args, **kwargs):
+            yield
         assert (out / "index.html").exists()
         (out / "half-written.txt").write_text("x")
         raise error
 
-    monkeypatch.setattr(build_script, "build_site", site_then_fail)
+    monkeypatch.setattr(build_script, "site_building", site_then_fail)
     with pytest.raises(type(error)):
         build_script.build(ROOT, previous_site)
     assert snapshot(previous_site) == before
@@ -114,7 +118,7 @@ def test_unexpected_error_is_reported_without_traceback(previous_site: Path, mon
     def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("simulated")
 
-    monkeypatch.setattr(build_script, "build_site", broken)
+    monkeypatch.setattr(build_script, "site_building", broken)
     assert cli.main(["--site-dir", str(previous_site)]) == 2
     err = capsys.readouterr().err
     assert "unexpected error (KeyError: 'simulated')" in err and "previous site/ is unchanged" in err

@@ -9,6 +9,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 from .extension import CHECKED_ENV
@@ -78,12 +80,34 @@ def _report(run: subprocess.CompletedProcess[str], root: Path, what: str) -> Non
         raise BuildFailed(f"the site did not build with {what} (see the messages above)")
 
 
-def _mkdocs(root: Path, out: Path, checked: str | None) -> None:
+@contextmanager
+def _running(cmd: list[str], root: Path, checked: str | None, what: str) -> Iterator[list[str]]:
+    """The engine's process running while the block runs; then its output reported (BuildFailed if
+    it failed). Yields a list that holds its output once it has ended. Stopped if the block fails."""
+    output: list[str] = []
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:  # not a pipe: nobody reads it meanwhile
+        process = subprocess.Popen(cmd, cwd=root, env=engine_env(root, checked), stdout=log,
+                                   stderr=subprocess.STDOUT, text=True)
+        try:
+            yield output
+            process.wait()
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+        log.seek(0)
+        output.append(log.read())
+    _report(subprocess.CompletedProcess(cmd, process.returncode, output[0], ""), root, what)
+
+
+@contextmanager
+def _mkdocs(root: Path, out: Path, checked: str | None) -> Iterator[None]:
     # Not --quiet: with it MkDocs drops its warnings before --strict can count them, so a broken
     # link would pass. Its output is captured and shown as editor_messages instead.
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict",
            "--config-file", str(root / "mkdocs.yml"), "--site-dir", str(out)]
-    _report(subprocess.run(cmd, cwd=root, env=engine_env(root, checked), capture_output=True, text=True), root, "MkDocs")
+    with _running(cmd, root, checked, "MkDocs"):
+        yield
 
 
 def _zensical_config(folder: Path, root: Path, site_dir: str, watch: str | None = None) -> Path:
@@ -96,7 +120,8 @@ def _zensical_config(folder: Path, root: Path, site_dir: str, watch: str | None 
     return config
 
 
-def _zensical(root: Path, out: Path, checked: str | None) -> None:
+@contextmanager
+def _zensical(root: Path, out: Path, checked: str | None) -> Iterator[None]:
     """Zensical builds a copy of docs/ and overrides/ in a folder of its own: it keeps its page cache
     in its project's .cache/, keyed on the Markdown alone (kit fills pages from other files too), and
     its --clean would empty root/.cache, where the kit keeps its own caches. A new folder each build
@@ -107,21 +132,28 @@ def _zensical(root: Path, out: Path, checked: str | None) -> None:
             shutil.copytree(root / name, folder / name)
         config = _zensical_config(folder, root, "site")
         cmd = [sys.executable, "-m", "zensical", "build", "--strict", "--config-file", str(config)]
-        run = subprocess.run(cmd, cwd=root, env=engine_env(root, checked), capture_output=True, text=True)
-        _report(run, root, "Zensical")
+        with _running(cmd, root, checked, "Zensical") as output:
+            yield
         built = folder / "site"
         if not (built / "index.html").is_file():
-            raise BuildFailed(f"Zensical wrote no site:\n{(run.stdout + run.stderr)[-2000:]}")
+            raise BuildFailed(f"Zensical wrote no site:\n{output[0][-2000:]}")
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(built), str(out))
 
 
-def build_site(root: Path, out: Path, engine: str = "mkdocs", checked: str | None = None) -> None:
-    """Build the site's pages from `root` into `out` with `engine` (one of ENGINES). `checked`:
+def site_building(root: Path, out: Path, engine: str = "mkdocs", checked: str | None = None) -> AbstractContextManager[None]:
+    """The site's pages built from `root` into `out` by `engine` (one of ENGINES) in its own process
+    while the block runs: done when the block ends (BuildFailed if the engine failed). `checked`:
     kit.build.extension.checked_sources(root) from before the caller checked the content."""
     if engine not in ENGINES:
         raise BuildFailed(f"unknown engine '{engine}': choose {' or '.join(ENGINES)}")
-    (_zensical if engine == "zensical" else _mkdocs)(root, out, checked)
+    return (_zensical if engine == "zensical" else _mkdocs)(root, out, checked)
+
+
+def build_site(root: Path, out: Path, engine: str = "mkdocs", checked: str | None = None) -> None:
+    """Build the site's pages from `root` into `out` with `engine` (site_building, waited for)."""
+    with site_building(root, out, engine, checked):
+        pass
 
 
 def serve(root: Path, engine: str = "mkdocs", address: str = "127.0.0.1:8000") -> int:

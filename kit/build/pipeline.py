@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+from contextlib import ExitStack
 from pathlib import Path
 
 from .. import posters as poster_kit
@@ -21,7 +22,7 @@ from ..sizes import SizeMissing, fill_site_sizes
 from .alongside import alongside
 from .csp import protect_site
 from .documents import DocumentsFailed, build_documents
-from .engines import BuildFailed, build_site
+from .engines import BuildFailed, site_building
 from .extension import checked_sources
 from .offline import folder_name, make_offline_zip
 from .repair import repair_site
@@ -51,11 +52,14 @@ def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
         new = Path(tmp) / "site"
         staging = Path(tmp) / "posters"
         poster_kit.write_plan(project)  # the list of posters, for the Posters page
-        # STEP: the posters (PDFs, thumbnails, zips), in a process of their own beside the next steps
-        with alongside(poster_kit.build_posters, project, staging) as posters:
-            with weasy.loading_meanwhile():  # after the fork above, before the documents' forks
-                build_site(root, new, engine, checked=checked)
-                repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
+        with ExitStack() as steps:
+            # STEP: the site's pages, in the engine's process; meanwhile WeasyPrint is loaded here, so that
+            # the posters' process forked next has it too
+            with site_building(root, new, engine, checked=checked):
+                weasy.renderer_identity()
+                # STEP: the posters (PDFs, thumbnails, zips), in a process of their own beside the next steps
+                posters = steps.enter_context(alongside(poster_kit.build_posters, project, staging))
+            repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
             posters.raise_if_failed()
             try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)
                 build_documents(project, new / "downloads")
