@@ -36,6 +36,21 @@ def file_hash(path: Path) -> str | None:
         return None
 
 
+def stat_signature(root: Path, files: Iterable[str], folders: Iterable[str]) -> str:
+    """The `files` and every file under the `folders` of `root`, by name (from `root`), size and
+    time: cheap to take, and changed by any save (what a watcher, not a cache key, needs)."""
+    h = hashlib.sha256()
+    paths = [root / f for f in files] + [p for d in folders for p in sorted((root / d).rglob("*"))]
+    for f in paths:
+        try:
+            st = f.stat()
+        except OSError:  # removed while listing
+            continue
+        if f.is_file():
+            h.update(f"{f.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
 class Folders:
     """The absolute folders a render may read from, named by number in keys and entries."""
 

@@ -16,7 +16,6 @@ them (kit.build.preview_page; never in a published build).
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import os
 import sys
@@ -26,6 +25,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
+from ..cachekeys import stat_signature
 from ..checks import load_checked_project, load_project
 from ..dates import long_date, today
 from ..errors import ContentError
@@ -65,15 +65,7 @@ def checked_sources(root: Path) -> str:
     """What kit.checks reads (mkdocs.yml and every file under docs/), by name, size and time: a
     build that has checked them hands this to the engine it starts (CHECKED_ENV), which then
     need not check them again while they are unchanged."""
-    h = hashlib.sha256()
-    for f in [root / "mkdocs.yml", *sorted((root / "docs").rglob("*"))]:
-        try:
-            st = f.stat()
-        except OSError:  # removed while listing
-            continue
-        if f.is_file():
-            h.update(f"{f.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    return stat_signature(root, ["mkdocs.yml"], ["docs"])
 
 
 def project_for(root: Path) -> Project:

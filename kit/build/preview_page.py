@@ -7,12 +7,13 @@ the preview's own small web server), which `make build` never does.
 """
 from __future__ import annotations
 
-import hashlib
 import html
 import json
 import os
 from pathlib import Path
 from typing import Any
+
+from ..cachekeys import stat_signature
 
 PREVIEW_DIR = Path(".cache") / "preview"  # under the project root; git ignores .cache/
 STATE = "state.json"
@@ -26,16 +27,7 @@ def preview_enabled() -> bool:
 
 def sources_signature(root: Path) -> str:
     """What the posters are made from, by name, size and time: docs/, posters/ and mkdocs.yml."""
-    h = hashlib.sha256()
-    files = [root / "mkdocs.yml", *sorted((root / "docs").rglob("*")), *sorted((root / "posters").rglob("*"))]
-    for f in files:
-        try:
-            st = f.stat()
-        except OSError:  # removed while listing
-            continue
-        if f.is_file():
-            h.update(f"{f}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+    return stat_signature(root, ["mkdocs.yml"], ["docs", "posters"])
 
 
 def read_state(root: Path) -> dict[str, Any] | None:
