@@ -17,7 +17,7 @@ import pytest
 
 from conftest import ROOT, copy_project, same_date, with_poster_cache
 from kit.build import pipeline as build_script
-from kit.build import cli, engines
+from kit.build import cli, engines, extension
 from kit.dates import commit_epoch
 
 ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1"}
@@ -97,6 +97,8 @@ def test_failing_later_step_leaves_previous_site_untouched(previous_site: Path, 
 
     @contextmanager
     def site_then_fail(root: Path, out: Path, *args: object, **kwargs: object) -> Iterator[None]:
+        # the engine is handed the build's check, as it sees the sources (it does not check again)
+        assert kwargs["checked"] == extension.checked_sources(root)
         with real_site_building(root, out, *args, **kwargs):
             yield
         assert (out / "index.html").exists()
@@ -108,6 +110,24 @@ def test_failing_later_step_leaves_previous_site_untouched(previous_site: Path, 
         build_script.build(ROOT, previous_site)
     assert snapshot(previous_site) == before
     assert not leftovers(previous_site.parent)
+
+
+@pytest.mark.slow  # the build loads WeasyPrint and forks the posters' process
+def test_a_source_edited_while_the_site_is_built_fails_the_build(project_copy: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages would not match the posters and documents made from what was checked: build again."""
+    @contextmanager
+    def edited_meanwhile(root: Path, out: Path, *args: object, **kwargs: object) -> Iterator[None]:
+        yield
+        out.mkdir(parents=True)
+        (out / "index.html").write_text("<p>pages</p>")
+        about = root / "docs" / "about.md"
+        about.write_text(about.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+
+    monkeypatch.setattr(build_script, "site_building", edited_meanwhile)
+    with pytest.raises(engines.BuildFailed, match="changed while the site was being built: build again"):
+        build_script.build(project_copy, tmp_path / "site")
+    assert not (tmp_path / "site").exists() and not leftovers(tmp_path)
 
 
 def test_unexpected_error_is_reported_without_traceback(previous_site: Path, monkeypatch: pytest.MonkeyPatch,

@@ -197,3 +197,7 @@ def test_a_nested_article_stays_inside_the_cut_and_a_page_without_one_is_parsed_
     assert _content_html(plain) == plain
     unclosed = '<html><body><article class="md-content__inner"><h1>T</h1></body></html>'
     assert _content_html(unclosed) == unclosed
+    # what only looks like an end tag, in a comment, a script or a style, or a custom element
+    quoted = ('<body><article class="md-content__inner"><!-- </article> --><script>"</article>"</script>'
+              '<style>p::after { content: "</article>" }</style><article-card>x</article-card><p>after</p></article><footer>')
+    assert _content_html(quoted) == quoted.removeprefix("<body>").removesuffix("<footer>")

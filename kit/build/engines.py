@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -82,22 +83,26 @@ def _report(run: subprocess.CompletedProcess[str], root: Path, what: str) -> Non
 
 @contextmanager
 def _running(cmd: list[str], root: Path, checked: str | None, what: str) -> Iterator[list[str]]:
-    """The engine's process running while the block runs; then its output reported (BuildFailed if
-    it failed). Yields a list that holds its output once it has ended. Stopped if the block fails."""
+    """The engine's process (a group of its own) running while the block runs; then its output
+    reported (BuildFailed if it failed). Yields a list that holds its output once it has ended. The
+    group is stopped if the block fails."""
     output: list[str] = []
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as log:  # not a pipe: nobody reads it meanwhile
-        process = subprocess.Popen(cmd, cwd=root, env=engine_env(root, checked), stdout=log,
-                                   stderr=subprocess.STDOUT, text=True)
+    # files, not pipes: nobody reads them while the block runs
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        process = subprocess.Popen(cmd, cwd=root, env=engine_env(root, checked), stdout=out, stderr=err,
+                                   start_new_session=True)
         try:
             yield output
             process.wait()
         finally:
             if process.poll() is None:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
-        log.seek(0)
-        output.append(log.read())
-    _report(subprocess.CompletedProcess(cmd, process.returncode, output[0], ""), root, what)
+        for log in (out, err):
+            log.seek(0)
+            output.append(log.read().decode("utf-8", errors="replace"))
+    _report(subprocess.CompletedProcess(cmd, process.returncode, *output), root, what)
+    output[:] = ["\n".join(output)]
 
 
 @contextmanager

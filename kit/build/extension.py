@@ -16,6 +16,7 @@ them (kit.build.preview_page; never in a published build).
 """
 from __future__ import annotations
 
+import functools
 import html
 import os
 import sys
@@ -25,13 +26,14 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from ..cachekeys import stat_signature
+from ..cachekeys import digest, stat_signature
 from ..checks import load_checked_project, load_project
 from ..dates import long_date, today
 from ..errors import ContentError
 from ..model import Project
 from ..model.data import link_definitions
 from ..model.reviews import DUE_SOON, OVERDUE, status
+from ..site.gallery import gallery_markdown
 from ..site.layout import site_markdown
 from ..sizes import file_sizes, fill_sizes
 from .preview_page import preview_markup
@@ -61,11 +63,34 @@ def _signature(root: Path) -> tuple[Any, ...]:
     return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file())
 
 
-def checked_sources(root: Path) -> str:
-    """What kit.checks reads (mkdocs.yml and every file under docs/), by name, size and time: a
-    build that has checked them hands this to the engine it starts (CHECKED_ENV), which then
-    need not check them again while they are unchanged."""
+def source_files(root: Path) -> str:
+    """mkdocs.yml and every file under docs/ (what kit.checks reads there), by name, size and time."""
     return stat_signature(root, ["mkdocs.yml"], ["docs"])
+
+
+@functools.lru_cache(maxsize=1)
+def _kit_code() -> str:
+    kit = Path(__file__).resolve().parent.parent
+    return digest(*(part for f in sorted(kit.rglob("*.py")) for part in (f.relative_to(kit).as_posix(), f.read_bytes())))
+
+
+def checked_sources(root: Path) -> str:
+    """Everything kit.checks reads, as this process sees it: the folder, source_files(), the poster
+    list it fills into the Posters page (by the gallery made from it) and the kit code that checks
+    and fills (by content). A build hands this, taken before its own check, to the engine it starts
+    (CHECKED_ENV); the engine does not check again while its own value is the same before and after
+    it reads the sources. The environment is trusted: whoever sets CHECKED_ENV by hand skips the
+    check, as whoever can edit kit/ can."""
+    return digest(str(Path(root).resolve()), source_files(root), gallery_markdown(root), _kit_code())
+
+
+def _load(root: Path) -> Project:
+    handed = os.environ.get(CHECKED_ENV)
+    if handed and handed == checked_sources(root):
+        project = load_checked_project(root)
+        if checked_sources(root) == handed:  # and nothing changed while it was read
+            return project
+    return load_project(root)
 
 
 def project_for(root: Path) -> Project:
@@ -75,9 +100,8 @@ def project_for(root: Path) -> Project:
     sig = _signature(root)
     cached = _cache.get(key)
     if cached is None or cached[0] != sig:
-        checked = os.environ.get(CHECKED_ENV) == checked_sources(root)
         try:
-            result: Project | ContentError = (load_checked_project if checked else load_project)(root)
+            result: Project | ContentError = _load(root)
         except ContentError as e:
             result = e
         _cache[key] = (sig, result)

@@ -23,7 +23,7 @@ from .alongside import alongside
 from .csp import protect_site
 from .documents import DocumentsFailed, build_documents
 from .engines import BuildFailed, site_building
-from .extension import checked_sources
+from .extension import checked_sources, source_files
 from .offline import folder_name, make_offline_zip
 from .repair import repair_site
 
@@ -42,7 +42,7 @@ def print_review_warnings(project: Project) -> None:
 
 def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
     """Check the content, build every output into a temporary folder, then swap it in for `site`."""
-    checked = checked_sources(root)  # before the check reads them: the engine need not check them again
+    checked, files = checked_sources(root), source_files(root)  # before the check reads them (the engine's hand-over)
     project = load_project(root)  # raises ContentError listing every problem, before anything is written
     # Reproducible: every step (MkDocs' sitemap, PDF and zip dates) takes its dates from the last commit.
     os.environ.setdefault("SOURCE_DATE_EPOCH", commit_epoch(root))
@@ -59,6 +59,8 @@ def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
                 weasy.renderer_identity()
                 # STEP: the posters (PDFs, thumbnails, zips), in a process of their own beside the next steps
                 posters = steps.enter_context(alongside(poster_kit.build_posters, project, staging))
+            if source_files(root) != files:  # the pages, the posters and the documents would not match
+                raise BuildFailed("a file under docs/ or mkdocs.yml changed while the site was being built: build again")
             repair_site(new)  # two faults in the theme's markup (kit/build/repair.py)
             posters.raise_if_failed()
             try:  # guide PDF, model policy DOCX and PDF, declaration form, checklist (scripts/documents.py)

@@ -41,7 +41,8 @@ GUIDE_LEAVES_OUT = {
 }
 
 ARTICLE_START = '<article class="md-content__inner'  # CONTENT's first choice, as both engines write it
-ARTICLE_TAG = re.compile(r"<(/?)article\b", re.I)
+# an <article> or </article> tag, and what may hold the text of one without being one
+ARTICLE_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<(/?)article(?=[\s>/])", re.I | re.S)
 CONTENT = ("article.md-content__inner", "article.md-typeset", "main article", "article")
 # The theme's chrome inside the content: edit/view buttons, "¶" permalinks, page dates, scripts, forms.
 CHROME = "script, style, noscript, form, .md-content__button, .headerlink, .md-source-file, .md-feedback, [hidden], a#__skip"
@@ -119,9 +120,12 @@ def _content_html(html: str) -> str:
         return html
     depth = 0
     for tag in ARTICLE_TAG.finditer(html, start):
-        depth += -1 if tag.group(1) else 1
+        if tag.group(2) is None:  # a comment, a script or a style: skipped whole
+            continue
+        depth += -1 if tag.group(2) else 1
         if depth == 0:
-            return html[start:html.find(">", tag.end()) + 1]
+            end = html.find(">", tag.end())
+            return html[start:end + 1] if end >= 0 else html
     return html
 
 

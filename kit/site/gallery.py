@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import urllib.parse
 from pathlib import Path
 
 from ..outputs import DOWNLOADS, POSTER_MANIFEST, POSTER_SIZES, POSTERS, POSTERS_PRINT, POSTERS_PRINT_ZIP, POSTERS_ZIP
@@ -27,8 +28,8 @@ def gallery_markdown(root: Path) -> str:
     esc = html_lib.escape
     rows = []
     for p in manifest.get("posters", []):
-        slug = p["slug"]
-        title = esc(p.get("title", slug))
+        slug = esc(urllib.parse.quote(str(p["slug"])))  # a topic's file name, in addresses
+        title = esc(str(p.get("title", p["slug"])))
         links = []
         for size, label in POSTER_SIZES.items():
             pdf = f"{POSTERS}/{slug}-{size}.pdf"
