@@ -39,7 +39,7 @@ def file_hash(path: Path) -> str | None:
 def stat_signature(root: Path, files: Iterable[str], folders: Iterable[str]) -> str:
     """The `files` and every file under the `folders` of `root`, by name (from `root`), size and
     time: cheap to take, and changed by any save (what a watcher, not a cache key, needs)."""
-    h = hashlib.sha256()
+    seen: list[str] = []
     paths = [root / f for f in files] + [p for d in folders for p in sorted((root / d).rglob("*"))]
     for f in paths:
         try:
@@ -47,8 +47,8 @@ def stat_signature(root: Path, files: Iterable[str], folders: Iterable[str]) -> 
         except OSError:  # removed while listing
             continue
         if f.is_file():
-            h.update(f"{f.relative_to(root).as_posix()}|{st.st_size}|{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+            seen += [f.relative_to(root).as_posix(), str(st.st_size), str(st.st_mtime_ns)]
+    return digest(*seen)
 
 
 class Folders:
