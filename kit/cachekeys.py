@@ -29,6 +29,11 @@ def code_digest(*modules: ModuleType) -> str:
     return digest(*(Path(str(m.__file__)).read_bytes() for m in modules))
 
 
+def files_digest(base: Path, files: Iterable[Path]) -> str:
+    """The `files`, by name (from `base`) and content: code that shapes an output, read as a whole."""
+    return digest(*(part for f in files for part in (f.relative_to(base).as_posix(), f.read_bytes())))
+
+
 def file_hash(path: Path) -> str | None:
     try:
         return hashlib.sha256(path.read_bytes()).hexdigest()

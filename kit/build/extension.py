@@ -26,7 +26,7 @@ from typing import Any
 from markdown import Extension, Markdown
 from markdown.preprocessors import Preprocessor
 
-from ..cachekeys import digest, stat_signature
+from ..cachekeys import digest, files_digest, stat_signature
 from ..checks import load_checked_project, load_project
 from ..dates import long_date, today
 from ..errors import ContentError
@@ -40,7 +40,7 @@ from .preview_page import preview_markup
 
 CHECKED_ENV = "SG_CHECKED_SOURCES"  # checked_sources() of the sources the build has checked
 _current_page: str | None = None  # set by the MkDocs hook before each page
-_cache: dict[str, tuple[tuple[Any, ...], Project | ContentError]] = {}
+_cache: dict[str, tuple[str, Project | ContentError]] = {}
 
 
 def set_current_page(path: str) -> None:
@@ -57,12 +57,6 @@ def _page_path(md: Markdown) -> str | None:
     return context.page.path if context is not None else _current_page
 
 
-def _signature(root: Path) -> tuple[Any, ...]:
-    """What the project is read from, by name, size and time: a change while serving reloads it."""
-    files = [root / "mkdocs.yml", *sorted((root / "docs").rglob("*.md")), *sorted((root / "docs" / "data").glob("*.yml"))]
-    return tuple((str(f), f.stat().st_size, f.stat().st_mtime_ns) for f in files if f.is_file())
-
-
 def source_files(root: Path) -> str:
     """mkdocs.yml and every file under docs/ (what kit.checks reads there), by name, size and time."""
     return stat_signature(root, ["mkdocs.yml"], ["docs"])
@@ -71,7 +65,7 @@ def source_files(root: Path) -> str:
 @functools.lru_cache(maxsize=1)
 def _kit_code() -> str:
     kit = Path(__file__).resolve().parent.parent
-    return digest(*(part for f in sorted(kit.rglob("*.py")) for part in (f.relative_to(kit).as_posix(), f.read_bytes())))
+    return files_digest(kit, sorted(kit.rglob("*.py")))
 
 
 def checked_sources(root: Path) -> str:
@@ -97,7 +91,7 @@ def project_for(root: Path) -> Project:
     """The checked, filled project (kit.checks: the same checks as `make check`; not run again
     for sources the build that started this engine has just checked, see checked_sources)."""
     key = str(root)
-    sig = _signature(root)
+    sig = source_files(root)  # a change while serving reloads it
     cached = _cache.get(key)
     if cached is None or cached[0] != sig:
         try:

@@ -24,7 +24,7 @@ from urllib.parse import unquote, urlsplit
 from bs4 import BeautifulSoup
 
 from .. import weasy
-from ..cachekeys import Folders, digest
+from ..cachekeys import Folders, digest, files_digest
 from ..repro import atomic_write
 from . import pdf_join
 from .guide_parts import CONTENTS, GOTO, Part, split_book
@@ -71,8 +71,7 @@ class GuideBuild:
 def code_digest() -> str:
     """The kit code that shapes a part's PDF besides its HTML (the render, its fetcher and tag fixes)."""
     kit = Path(__file__).resolve().parent.parent
-    files = sorted([*(kit / "documents").glob("*.py"), kit / "weasy.py", kit / "pdf_tags.py"])
-    return digest(*(part for p in files for part in (p.relative_to(kit).as_posix(), p.read_bytes())))
+    return files_digest(kit, sorted([*(kit / "documents").glob("*.py"), kit / "weasy.py", kit / "pdf_tags.py"]))
 
 
 def _place_key(base: str, files: dict[str, str | None], start: int, total: int) -> str:
