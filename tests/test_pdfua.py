@@ -133,13 +133,21 @@ def test_no_empty_spans(pdfs: dict[str, Path]) -> None:
     assert not found, "\n".join(found)
 
 
-def marked_content(pdf: pikepdf.Pdf, page_: pikepdf.Page) -> Iterator[tuple[str, pikepdf.Object]]:
-    """(tag, properties) of every marked-content sequence of a page's content stream."""
+def marked_content(pdf: pikepdf.Pdf, page_: pikepdf.Page | pikepdf.Object,
+                   resources: pikepdf.Object | None = None, form: bool = False) -> Iterator[tuple[str, pikepdf.Object, bool]]:
+    """(tag, properties, whether it is inside a form XObject) of every marked-content sequence of a
+    page's content, the form XObjects it draws included (the guide's page numbers are one)."""
+    if resources is None:
+        resources = (page_.obj if isinstance(page_, pikepdf.Page) else page_).get("/Resources", pikepdf.Dictionary())
     for operands, operator in pikepdf.parse_content_stream(page_):
         if str(operator) == "BDC":
-            yield str(operands[0]), operands[1]
+            yield str(operands[0]), operands[1], form
         elif str(operator) == "BMC":
-            yield str(operands[0]), pikepdf.Dictionary()
+            yield str(operands[0]), pikepdf.Dictionary(), form
+        elif str(operator) == "Do":
+            xobject = resources.get("/XObject", {}).get(operands[0])
+            if xobject is not None and xobject.get("/Subtype") == "/Form":
+                yield from marked_content(pdf, xobject, xobject.get("/Resources", resources), True)
 
 
 def content_outside_the_tree(pdf: pikepdf.Pdf) -> list[str]:
@@ -150,8 +158,10 @@ def content_outside_the_tree(pdf: pikepdf.Pdf) -> list[str]:
     out = []
     for number, page_ in enumerate(pdf.pages, start=1):
         owners = parents.get(int(page_.obj.get("/StructParents", -1)), [])
-        for tag, props in marked_content(pdf, page_):
-            if "/MCID" in props:
+        for tag, props, in_form in marked_content(pdf, page_):
+            if "/MCID" in props and in_form:
+                out.append(f"page {number}: {tag} content (MCID {int(props.MCID)}) inside a form XObject")
+            elif "/MCID" in props:
                 owner = owners[int(props.MCID)]
                 if owner.objgen not in reachable:
                     out.append(f"page {number}: {tag} content (MCID {int(props.MCID)}) is in no structure element")
@@ -165,7 +175,7 @@ def test_running_headers_and_footers_are_artifacts(pdfs: dict[str, Path]) -> Non
     assert not found, "\n".join(found[:20]) + (f"\n… {len(found) - 20} more" if len(found) > 20 else "")
     with pikepdf.open(pdfs[outputs.GUIDE]) as pdf:
         for number, page_ in enumerate(pdf.pages, start=1):
-            pagination = [p for tag, p in marked_content(pdf, page_) if tag == "/Artifact" and p.get("/Type") == "/Pagination"]
+            pagination = [p for tag, p, _ in marked_content(pdf, page_) if tag == "/Artifact" and p.get("/Type") == "/Pagination"]
             # the footer (document and page number) on every page but the cover, and the section name above
             assert number == 1 or pagination, f"guide.pdf page {number}: no pagination artifact (running footer)"
 

@@ -2,15 +2,19 @@
 then one part per chapter (each top-level article of the book, which starts a page). Each part is a
 whole document with the guide's head.
 
-What a single render would work out across the whole book is written into each part instead:
+What a single render would work out across the whole book is written in afterwards instead, so a
+chapter's PDF does not depend on where it falls in the book:
 - a link to an anchor in another part becomes a GOTO address, made an internal link again when the
   parts are joined (kit/documents/pdf_join.py);
-- the page numbers: the part's first page number and the guide's page count replace `counter(page)`'s
-  start and `counter(pages)` in the print styles' page boxes, and the contents' page numbers
-  (`target-counter(…, page)`) are written into the contents as `data-sg-page`.
+- the page margin boxes that print a page number (`counter(page)`, `counter(pages)`) are emptied in
+  the parts and drawn instead by the numbers sheet: a blank document with the book's page count and
+  page names that carries only those boxes, laid over the joined pages;
+- the contents' page numbers (`target-counter(…, page)`) are written into the contents as
+  `data-sg-page` (Book.with_numbers).
 """
 from __future__ import annotations
 
+import html as html_text
 import re
 import urllib.parse
 from dataclasses import dataclass, field
@@ -20,24 +24,34 @@ from bs4 import BeautifulSoup, Tag
 
 GOTO = "sg-goto:"  # not http(s): site.css prints the address after http links
 CONTENTS = "contents"  # the name of the first part (cover and contents)
+NUMBERS = "numbers"  # the name of the numbers sheet
 PAGE_ATTR = "data-sg-page"
 INNER_RULE = re.compile(r"([^{};]+)\{([^{}]*)\}")
 CONTENT_DECL = re.compile(r"(?<![-\w])content\s*:\s*([^;]+)")
-TOTAL = re.compile(r"counter\(\s*pages\s*\)")
+PAGE_COUNTER = re.compile(r"counter\(\s*pages?\s*\)")
 TARGET_PAGE = re.compile(r"target-counter\(\s*attr\(\s*href\s+url\s*\)\s*,\s*page\s*\)")
+PAGE_NAME = re.compile(r"[A-Za-z_][\w-]*")
 
 
 @dataclass
 class Part:
-    name: str  # CONTENTS, or the id of the chapter's article
-    html: str  # without its page numbers: see Book.positioned
+    name: str  # CONTENTS, NUMBERS, or the id of the chapter's article
+    html: str
     ids: list[str] = field(default_factory=list)  # the anchors in it, in document order
+
+
+@dataclass(frozen=True)
+class PageRules:
+    """CSS rules, from the print styles, that move the page numbers out of the parts."""
+    parts: list[str]  # every part: the numbered margin boxes emptied, a link target's page read from data-sg-page
+    sheet: list[str]  # the numbers sheet: every other margin box emptied
 
 
 @dataclass
 class Book:
     parts: list[Part]
-    overrides: list[str]  # CSS rules that replace the page-number rules (with {total} to fill in)
+    shell: tuple[str, str]  # the guide's document up to and from its empty body, with the sheet's rules
+    rules: PageRules
 
     def part_of(self) -> dict[str, int]:
         return {anchor: i for i, part in enumerate(self.parts) for anchor in part.ids}
@@ -50,36 +64,51 @@ class Book:
             a[PAGE_ATTR] = str(numbers[_anchor(str(a["href"]))])
         return Part(first.name, str(soup), first.ids)
 
-    def positioned(self, part: Part, start: int, total: int) -> str:
-        """The part's HTML numbered from page `start` of `total`."""
-        css = [rule.replace("{total}", str(total)) for rule in self.overrides]
-        if start != 1:
-            css.append(f"@page :first {{ counter-reset: page {start}; }}")
-        return part.html.replace("</head>", f"<style>{' '.join(css)}</style></head>", 1)
+    def numbers_sheet(self, page_names: list[str]) -> Part:
+        """A blank page for each of the book's pages, under the same page name (so the same margins
+        and margin boxes), numbered as one document: only the page numbers are drawn."""
+        pages = "".join(f'<div style="page: {html_text.escape(_page_name(name))}; height: 1px;'
+                        f'{" break-before: page;" if i else ""}"></div>' for i, name in enumerate(page_names))
+        return Part(NUMBERS, self.shell[0] + pages + self.shell[1])
+
+
+def _page_name(name: str) -> str:
+    if name and not PAGE_NAME.fullmatch(name):
+        raise ValueError(f"the print styles name a page {name!r}, which the numbers sheet cannot name")
+    return name or "auto"
 
 
 def _anchor(href: str) -> str:
     return urllib.parse.unquote(href.removeprefix(GOTO).removeprefix("#"))
 
 
-def page_number_overrides(stylesheets: list[Path]) -> list[str]:
-    """For each rule of the print styles whose `content` uses the page count or a link target's page:
-    the same rule with the count as '{total}' and the target's page as the link's data-sg-page."""
-    rules = []
+def _with_style(html: str, rules: list[str]) -> str:
+    return html.replace("</head>", f"<style>{' '.join(rules)}</style></head>", 1) if rules else html
+
+
+def page_rules(stylesheets: list[Path]) -> PageRules:
+    """For each page margin box of the print styles that prints something: emptied in the parts when
+    it prints a page number, emptied in the numbers sheet otherwise; and each rule that prints a link
+    target's page, reading the page from the link's data-sg-page instead."""
+    parts, sheet = [], []
     for path in stylesheets:
         css = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S)
         for m in INNER_RULE.finditer(css):
             content = CONTENT_DECL.search(m.group(2))
-            if content is None or not (TOTAL.search(content.group(1)) or TARGET_PAGE.search(content.group(1))):
+            if content is None:
                 continue
-            value = TARGET_PAGE.sub(f"attr({PAGE_ATTR})", TOTAL.sub('"{total}"', content.group(1).strip()))
+            value = content.group(1).strip()
             selector = " ".join(m.group(1).split())
             if selector.startswith("@"):  # a page-margin box, inside the @page rule before it
                 page = " ".join(re.findall(r"@page([^{]*)\{", css[:m.start()])[-1].split())
-                rules.append(f"@page {page} {{ {selector} {{ content: {value}; }} }}".replace("  ", " "))
-            else:
-                rules.append(f"{selector} {{ content: {value}; }}")
-    return rules
+                emptied = f"@page {page} {{ {selector} {{ content: none; }} }}".replace("  ", " ")
+                (parts if PAGE_COUNTER.search(value) else sheet).append(emptied)
+            elif TARGET_PAGE.search(value):
+                parts.append(f"{selector} {{ content: {TARGET_PAGE.sub(f'attr({PAGE_ATTR})', value)}; }}")
+            elif PAGE_COUNTER.search(value):
+                raise ValueError(f"{path.name}: '{selector}' prints a page number outside the page margins, "
+                                 "which the guide's parts cannot know")
+    return PageRules(parts, sheet)
 
 
 def split_book(html: str, stylesheets: list[Path]) -> Book:
@@ -93,8 +122,10 @@ def split_book(html: str, stylesheets: list[Path]) -> Book:
     for block in blocks:
         block.extract()
     body.clear()
+    rules = page_rules(stylesheets)
     shell = str(soup)
     opening = shell.index("</body>")
+    head, tail = _with_style(shell[:opening], rules.parts), shell[opening:]
     parts = []
     for i, group in enumerate(groups):
         ids = [str(el["id"]) for block in group for el in [block, *block.find_all(id=True)] if el.has_attr("id")]
@@ -104,5 +135,5 @@ def split_book(html: str, stylesheets: list[Path]) -> Book:
                 if (target := _anchor(str(a["href"]))) not in inside:
                     a["href"] = GOTO + urllib.parse.quote(target, safe="")
         name = CONTENTS if i == 0 else str(group[0].get("id") or f"part-{i}")
-        parts.append(Part(name, shell[:opening] + "".join(str(b) for b in group) + shell[opening:], ids))
-    return Book(parts, page_number_overrides(stylesheets))
+        parts.append(Part(name, head + "".join(str(b) for b in group) + tail, ids))
+    return Book(parts, (_with_style(shell[:opening], rules.sheet), tail), rules)

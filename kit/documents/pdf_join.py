@@ -9,6 +9,8 @@ info, /MarkInfo, /ViewerPreferences); each later part brings its pages, and with
 - its named destinations (one sorted name tree) and its outline (appended at the top level);
 - its links to another part (addresses starting with `goto`) become internal links to the named
   destination, as a single render writes them.
+The numbers sheet's pages (the page numbers only, as pagination artifacts) are then laid over the
+joined pages one to one, each as a form XObject drawn after the page's own content.
 Identical streams (the same image or font file in several parts) are kept once. The file's /ID is
 made from its content.
 """
@@ -20,7 +22,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-VERSION = "1"
+VERSION = "2"
 
 
 def identity() -> str:
@@ -132,9 +134,12 @@ def _append_part(dest: Any, src: Any) -> None:
         outlines.Count = int(outlines.get("/Count", 0)) + int(src.Root.Outlines.get("/Count", len(items)))
     for key in ("/RoleMap", "/ClassMap"):
         if key in src.Root.StructTreeRoot:
-            mapping = dest.Root.StructTreeRoot.setdefault(key, pikepdf.Dictionary())
+            if key not in dest.Root.StructTreeRoot:  # pikepdf's Dictionary has no setdefault
+                dest.Root.StructTreeRoot[key] = pikepdf.Dictionary()
+            mapping = dest.Root.StructTreeRoot[key]
             for name, value in dest.copy_foreign(src.make_indirect(src.Root.StructTreeRoot[key])).items():
-                mapping.setdefault(name, value)
+                if name not in mapping:
+                    mapping[name] = value
 
 
 def _internal_links(pdf: Any, goto: str, destinations: set[str]) -> None:
@@ -188,14 +193,39 @@ def _dedupe_streams(pdf: Any) -> None:
     walk(pdf.trailer)
 
 
-def join(parts: list[Path], out: Path, goto: str) -> None:
-    """Join the part PDFs, in order, into `out` (written through a temporary file beside it)."""
+def _overlay(dest: Any, sheet: Any) -> None:
+    """Draw each page of `sheet` over the page of `dest` with its number: the page's own streams
+    are kept as they are, between a "q" and a "Q" (so the sheet is drawn from the page's origin),
+    and the sheet's page is a form XObject in the page's resources."""
+    import pikepdf
+
+    if len(sheet.pages) != len(dest.pages):
+        raise ValueError(f"a numbers sheet of {len(sheet.pages)} pages for {len(dest.pages)} joined pages")
+    save = dest.make_stream(b"q\n")
+    for number, (page, numbers) in enumerate(zip(dest.pages, sheet.pages), start=1):
+        if page.mediabox != numbers.mediabox:
+            raise ValueError(f"page {number} of the numbers sheet is not the size of the page it numbers")
+        name = pikepdf.Name(f"/SgNumbers{number}")
+        resources = page.obj.Resources  # WeasyPrint writes one per page or per document, never inherited
+        if "/XObject" not in resources:
+            resources.XObject = pikepdf.Dictionary()
+        resources.XObject[name] = dest.copy_foreign(numbers.as_form_xobject())
+        contents = page.obj.Contents
+        streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
+        page.obj.Contents = pikepdf.Array([save, *streams, dest.make_stream(b"Q\nq " + name.unparse() + b" Do Q\n")])
+
+
+def join(parts: list[Path], out: Path, goto: str, numbers: Path | None = None) -> None:
+    """Join the part PDFs, in order, into `out` (written through a temporary file beside it), with
+    the pages of `numbers` laid over them."""
     import pikepdf
 
     with ExitStack() as stack:
         dest = stack.enter_context(pikepdf.open(parts[0]))
         for path in parts[1:]:
             _append_part(dest, stack.enter_context(pikepdf.open(path)))
+        if numbers is not None:
+            _overlay(dest, stack.enter_context(pikepdf.open(numbers)))
         names = _names(dest)
         names.sort(key=lambda pair: bytes(pair[0]))  # a name tree's keys are in byte order
         dest.Root.Names.Dests.Names = pikepdf.Array([value for pair in names for value in pair])

@@ -89,7 +89,7 @@ def _page_naming(project: Project, url: str) -> str:
 @dataclass
 class Layout:
     """What one render learnt (plain data, so a worker process can return it)."""
-    pages: int
+    page_names: list[str]  # each page's page name (CSS `page`), "" for an unnamed page
     anchors: dict[str, int]  # element id -> index of the page it is on
     fetched: list[str]  # the file: URLs the render read (stylesheets, fonts, images)
     refused: str | None  # the address the render was refused, if that stopped it
@@ -112,7 +112,7 @@ def render_file(html: str, base_url: str, out: Path | None, roots: tuple[Path, .
         except BaseException as e:
             if (url := weasy.refused_url(e)) is None:
                 raise
-            return Layout(0, {}, sorted({p.as_uri() for p in served}), url, [])
+            return Layout([], {}, sorted({p.as_uri() for p in served}), url, [])
         if out is not None:
             atomic_write(out, document.write_pdf(finisher=pdf_tags.pagination_artifacts, **opts))
     anchors: dict[str, int] = {}
@@ -120,7 +120,8 @@ def render_file(html: str, base_url: str, out: Path | None, roots: tuple[Path, .
         for name in page.anchors:
             anchors.setdefault(name, index)
     errors = [r.getMessage() for r in records if r.levelno >= logging.ERROR]
-    return Layout(len(document.pages), anchors, sorted({p.as_uri() for p in served}), None, errors)
+    names = [page._page_box.page_type.name for page in document.pages]  # WeasyPrint's page boxes (no public name)
+    return Layout(names, anchors, sorted({p.as_uri() for p in served}), None, errors)
 
 
 def check_layout(project: Project, name: str, refused: str | None, errors: list[str]) -> None:
@@ -143,4 +144,4 @@ def render(project: Project, html: str, base_url: str, out: Path, roots: tuple[P
     check_layout(project, out.name, layout.refused, layout.errors)
     if served is not None:
         served.extend(Path(unquote(urlsplit(url).path)) for url in layout.fetched)
-    return Rendered(out, layout.pages)
+    return Rendered(out, len(layout.page_names))
