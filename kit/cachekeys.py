@@ -73,10 +73,14 @@ class Folders:
         return text
 
     def name(self, path: Path) -> str:
-        for i, root in enumerate(self.roots):
-            if path.is_relative_to(root):
-                return f"{i}:{path.relative_to(root).as_posix()}"
-        return f"-:{path.as_posix()}"
+        """`path` as the number of the innermost folder holding it and its place there (the site
+        is built in a temporary folder inside the project: named from the project, a file of the
+        site would carry that folder's passing name)."""
+        holding = [(len(root.parts), i, root) for i, root in enumerate(self.roots) if path.is_relative_to(root)]
+        if not holding:
+            return f"-:{path.as_posix()}"
+        _depth, i, root = max(holding)
+        return f"{i}:{path.relative_to(root).as_posix()}"
 
     def path(self, name: str) -> Path:
         where, _, rel = name.partition(":")

@@ -63,6 +63,13 @@ GAVE_UP_FOCUS = """() => {
   return (el.hidden || el.getClientRects().length === 0) && el.tabIndex < 0;
 }"""
 
+# Resolves once every transition and finite animation that has started by the next frame has ended
+# (a fixed wait is too short on a loaded machine: the skip link was caught at opacity 0.995).
+SETTLED = """() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))).then(() =>
+  Promise.all(document.getAnimations()
+    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .map(a => a.finished.catch(() => null)))).then(() => true)"""
+
 
 # --------------------------------------------------------------------------- fixtures
 # `browser` (one Chromium for the session), `base_url` (the built site served) and `offline_copy`
@@ -194,7 +201,7 @@ def test_skip_link_moves_focus_to_the_content(tab, base_url: str, width: int):
     page.keyboard.press("Tab")
     first = page.evaluate(FOCUS_STATE)
     assert first and first["tag"] == "A" and first["text"] == "Skip to content", f"first Tab stop: {first}"
-    page.wait_for_timeout(300)  # the link slides into view
+    page.evaluate(SETTLED)  # the link slides into view
     first = page.evaluate(FOCUS_STATE)
     assert first["inView"] and first["opacity"] == 1 and (first["outline"] or first["shadow"]), first
     page.keyboard.press("Enter")
@@ -229,7 +236,8 @@ def test_focus_is_always_visible(tab, base_url: str, rel: str, width: int):
             break
         seen += 1
         if not visible(state):  # perhaps mid-transition (the search overlay fading, a slide): settle
-            page.wait_for_timeout(400)
+            page.wait_for_timeout(400)  # a control's own script may act on the scroll (Back to top)
+            page.evaluate(SETTLED)
             settled = page.evaluate(FOCUS_STATE)
             gave_up = page.evaluate(GAVE_UP_FOCUS)
             if settled is None and gave_up:

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from kit.documents.guide import finish_guide_html
 from kit.documents.guide_chapters import GuideBuild, build_guide
 from kit.documents.guide_pages import combined_guide_html
+from kit.documents import pdf_join
 from kit.documents.guide_parts import CONTENTS, GOTO, NUMBERS
 from kit.model import Project
 
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.slow  # real renders (make test-fast leaves them out)
 
 EDITED = "topics/email.html"
 Cold = tuple[Path, Path, GuideBuild, Path]  # the PDF of a build with an empty cache, its cache, what it did, its site
-CHAPTER = "chapter:topics:"  # the chapter the edited page is in
+PART = "topics/email/:"  # the part the edited page is in (a page of a chapter renders on its own)
 
 
 def site_copy(site: Path, dest: Path, extra: str = "") -> Path:
@@ -65,7 +66,7 @@ def test_a_cold_build_renders_every_part_and_records_what_it_read(cold: Cold) ->
     pdf, cache, built, _ = cold
     assert built.pages == len(PdfReader(pdf).pages)
     assert built.rendered.count(CONTENTS) == 1, "the contents laid out more than once: its first guess was wrong"
-    assert sorted(built.rendered) == sorted({*built.rendered}) and {CONTENTS, CHAPTER, NUMBERS} <= {*built.rendered}
+    assert sorted(built.rendered) == sorted({*built.rendered}) and {CONTENTS, PART, NUMBERS} <= {*built.rendered}
     read = set()
     for entry in cache.glob("*.json"):
         read |= set(json.loads(entry.read_text(encoding="utf-8"))["files"])
@@ -80,7 +81,7 @@ def test_after_a_one_page_edit_only_its_chapter_renders_and_the_file_is_a_cold_b
     edit = "<p>One more sentence, as an editor might add to a topic page.</p>"
     edited = site_copy(site, tmp_path / "site", edit)
     warm = guide(project, edited, tmp_path / "warm.pdf", warm_cache(cold, tmp_path / "cache"))
-    assert warm.rendered == [CHAPTER], warm.rendered
+    assert warm.rendered == [PART], warm.rendered
     again = guide(project, edited, tmp_path / "again.pdf", tmp_path / "cache")
     assert again.rendered == [], "a build with nothing changed renders nothing"
     fresh = guide(project, site_copy(site, tmp_path / "other-site", edit), tmp_path / "fresh.pdf", tmp_path / "empty-cache")
@@ -105,8 +106,8 @@ def test_an_edit_that_adds_pages_renumbers_the_contents_and_the_footers_without_
     before = cold[2].pages
     assert built.pages > before
     assert built.starts[-1] > cold[2].starts[-1], "the last chapter (after the edited one) did not move"
-    # the edited chapter, and what prints page numbers: the contents and the numbers sheet; not the chapters it moved
-    assert sorted(built.rendered) == sorted([CHAPTER, CONTENTS, NUMBERS]), built.rendered
+    # the edited page, and what prints page numbers: the contents and the numbers sheet; not the parts it moved
+    assert sorted(built.rendered) == sorted([PART, CONTENTS, NUMBERS]), built.rendered
     reader = PdfReader(out)
     texts = [words(page.extract_text() or "") for page in reader.pages]
     assert len(texts) == built.pages
@@ -157,3 +158,26 @@ def test_links_between_chapters_are_goto_links_landing_on_their_target(cold: Col
                         assert headings[name] in texts[target], f"the link to #{name} lands on page {target + 1}, without '{headings[name]}'"
                         checked += 1
     assert crossing > 30 and checked > 20, (crossing, checked)
+
+
+def page_images(pdf: Path) -> list[bytes]:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    return [document[i].render(scale=1).to_pil().convert("RGB").tobytes() for i in range(len(document))]
+
+
+def test_each_face_is_embedded_once_and_every_page_looks_as_with_the_parts_own_subsets(
+        cold: Cold, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdf_path, _, built, _ = cold
+    with pikepdf.open(pdf_path) as pdf:
+        faces: dict[str, set] = {}
+        for page in pdf.pages:
+            for _name, font in page.Resources.get("/Font", {}).items():
+                faces.setdefault(str(font.BaseFont), set()).add(font.objgen)
+    assert len(faces) >= 3 and all(len(fonts) == 1 for fonts in faces.values()), faces
+    monkeypatch.setattr(pdf_join, "merge_subsets", lambda pdf: 0)
+    pdf_join.join(built.parts[:-1], tmp_path / "own-subsets.pdf", GOTO, numbers=built.parts[-1])
+    with pikepdf.open(tmp_path / "own-subsets.pdf") as pdf:
+        assert len({f.objgen for p in pdf.pages for _n, f in p.Resources.get("/Font", {}).items()}) > 2 * len(faces)
+    assert page_images(tmp_path / "own-subsets.pdf") == page_images(pdf_path), "a page draws differently with one font per face"

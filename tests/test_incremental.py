@@ -55,12 +55,14 @@ def tree(site: Path) -> list[str]:
 def test_an_incremental_build_writes_the_bytes_of_a_cold_build(site: Path, tmp_path: Path) -> None:
     warm = warm_copy(tmp_path / "warm")
     edit_topic(warm)
-    before = entries(warm, POSTER_CACHE, ".pdf")
-    pipeline.build(warm, warm / "site")
+    before, guide_before = entries(warm, POSTER_CACHE, ".pdf"), entries(warm, GUIDE_CACHE, ".pdf")
+    pipeline.build(warm, warm / "site")  # into the project's own site/, as `make build` does
     project = load_project(warm)
     edited = [s.slug for s in posters.poster_specs(project) if f"docs/{s.page}" == EDITED]
     # only the edited page's posters were rendered: A4 and A3, for screen and for a print shop
     assert edited and len(entries(warm, POSTER_CACHE, ".pdf") - before) == 4 * len(edited)
+    # of the guide, only the edited page's part, and the parts joined again
+    assert len(entries(warm, GUIDE_CACHE, ".pdf") - guide_before) == 2, sorted(entries(warm, GUIDE_CACHE, ".pdf") - guide_before)
 
     cold = copy_sources(warm, tmp_path / "cold")  # the same sources, no caches
     assert not (cold / POSTER_CACHE).exists()

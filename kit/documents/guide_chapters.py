@@ -1,4 +1,5 @@
-"""The whole guide rendered part by part (guide_parts.py: the cover and contents, then each chapter),
+"""The whole guide rendered part by part (guide_parts.py: the cover and contents, then each chapter
+or page of a chapter),
 each part's PDF cached on disk, the parts joined into one PDF and numbered by a numbers sheet laid
 over them (pdf_join.py).
 
@@ -66,6 +67,7 @@ class GuideBuild:
     pages: int
     starts: list[int] = field(default_factory=list)  # each part's first page (1-based), the contents' first
     rendered: list[str] = field(default_factory=list)  # the parts rendered, by name, in the order rendered
+    parts: list[Path] = field(default_factory=list)  # the parts' PDFs joined, in order, then the numbers sheet
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -221,5 +223,6 @@ def build_guide(project: Project, html: str, base_url: str, out: Path, roots: It
     build.seconds["join"] = time.perf_counter() - clock - build.seconds["render"]
     build.pages = len(names)
     build.starts = _starts([s.pages for _, s in (contents, *chapters)])
+    build.parts = [*pdfs, numbers]
     renders.cache.prune()
     return build

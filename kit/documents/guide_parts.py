@@ -1,6 +1,7 @@
 """The finished guide (guide.py) cut into parts that render on their own: the cover with the contents,
-then one part per chapter (each top-level article of the book, which starts a page). Each part is a
-whole document with the guide's head.
+then each chapter (each top-level article of the book, which starts a page), a chapter of several
+pages one part per page (each page of a chapter starts a page too). Each part is a whole document
+with the guide's head.
 
 What a single render would work out across the whole book is written in afterwards instead, so a
 chapter's PDF does not depend on where it falls in the book:
@@ -26,6 +27,7 @@ GOTO = "sg-goto:"  # not http(s): site.css prints the address after http links
 CONTENTS = "contents"  # the name of the first part (cover and contents)
 NUMBERS = "numbers"  # the name of the numbers sheet
 PAGE_ATTR = "data-sg-page"
+SECTION_ATTR = "data-sg-section"  # on a chapter's later pieces: the chapter's title
 INNER_RULE = re.compile(r"([^{};]+)\{([^{}]*)\}")
 CONTENT_DECL = re.compile(r"(?<![-\w])content\s*:\s*([^;]+)")
 PAGE_COUNTER = re.compile(r"counter\(\s*pages?\s*\)")
@@ -111,6 +113,23 @@ def page_rules(stylesheets: list[Path]) -> PageRules:
     return PageRules(parts, sheet)
 
 
+def _pieces(soup: BeautifulSoup, chapter: Tag) -> list[Tag]:
+    """A chapter of several pages (sections, each starting a page) as one piece per page: the first
+    with the chapter's heading, each later one in a copy of the chapter's article that names the
+    chapter in SECTION_ATTR (the print styles' running header reads it, as it reads the heading)."""
+    heading = chapter.find("h1", recursive=False)
+    sections = chapter.find_all("section", recursive=False)
+    if heading is None or len(sections) < 2:
+        return [chapter]
+    attrs = {k: v for k, v in chapter.attrs.items() if k != "id"}
+    pieces = [chapter]
+    for section in sections[1:]:
+        piece = soup.new_tag("article", attrs={**attrs, SECTION_ATTR: heading.get_text(" ", strip=True)})
+        piece.append(section.extract())
+        pieces.append(piece)
+    return pieces
+
+
 def split_book(html: str, stylesheets: list[Path]) -> Book:
     """The cover and contents, then each chapter (the body's later top-level elements), as parts."""
     soup = BeautifulSoup(html, "html.parser")
@@ -118,9 +137,9 @@ def split_book(html: str, stylesheets: list[Path]) -> Book:
     assert isinstance(body, Tag)
     blocks = [c for c in body.children if isinstance(c, Tag)]
     toc = next(i for i, b in enumerate(blocks) if b.get("id") == "doc-toc")
-    groups = [blocks[:toc + 1], *([b] for b in blocks[toc + 1:])]
     for block in blocks:
         block.extract()
+    groups = [blocks[:toc + 1], *([piece] for b in blocks[toc + 1:] for piece in _pieces(soup, b))]
     body.clear()
     rules = page_rules(stylesheets)
     shell = str(soup)
@@ -134,6 +153,7 @@ def split_book(html: str, stylesheets: list[Path]) -> Book:
             for a in block.find_all("a", href=re.compile("^#.")):
                 if (target := _anchor(str(a["href"]))) not in inside:
                     a["href"] = GOTO + urllib.parse.quote(target, safe="")
-        name = CONTENTS if i == 0 else str(group[0].get("id") or f"part-{i}")
+        first = group[0].find("section", recursive=False) if not group[0].has_attr("id") else None
+        name = CONTENTS if i == 0 else str(group[0].get("id") or (first and first.get("id")) or f"part-{i}")
         parts.append(Part(name, head + "".join(str(b) for b in group) + tail, ids))
     return Book(parts, (_with_style(shell[:opening], rules.sheet), tail), rules)

@@ -10,7 +10,8 @@ info, /MarkInfo, /ViewerPreferences); each later part brings its pages, and with
 - its links to another part (addresses starting with `goto`) become internal links to the named
   destination, as a single render writes them.
 The numbers sheet's pages (the page numbers only, as pagination artifacts) are then laid over the
-joined pages one to one, each as a form XObject drawn after the page's own content.
+joined pages one to one, each as a form XObject drawn after the page's own content. The parts'
+subsets of each font become one font (pdf_fonts.py).
 Identical streams (the same image or font file in several parts) are kept once. The file's /ID is
 made from its content.
 """
@@ -22,13 +23,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-VERSION = "2"
+from .pdf_fonts import merge_subsets
+
+VERSION = "3"
 
 
 def identity() -> str:
+    import fontTools
     import pikepdf
 
-    return f"{VERSION}|pikepdf={pikepdf.__version__}|qpdf={pikepdf.__libqpdf_version__}"
+    return f"{VERSION}|pikepdf={pikepdf.__version__}|qpdf={pikepdf.__libqpdf_version__}|fontTools={fontTools.version}"
 
 
 def _kids(element: Any) -> list[Any]:
@@ -159,7 +163,8 @@ def _internal_links(pdf: Any, goto: str, destinations: set[str]) -> None:
 
 
 def _dedupe_streams(pdf: Any) -> None:
-    """Point every reference to a stream at the first identical one (same dictionary, same data)."""
+    """Point every reference from the pages (their contents, resources, annotations) to a stream
+    at the first identical one (same dictionary, same data)."""
     import hashlib
 
     import pikepdf
@@ -180,6 +185,8 @@ def _dedupe_streams(pdf: Any) -> None:
     def walk(container: Any) -> None:
         items = container.items() if isinstance(container, pikepdf.Dictionary) else enumerate(container)
         for key, value in list(items):
+            if key == "/Parent":  # up the page tree: every page is walked from itself
+                continue
             if isinstance(value, (pikepdf.Dictionary, pikepdf.Array, pikepdf.Stream)):
                 if value.is_indirect and value.objgen in twins:
                     container[key] = twins[value.objgen]
@@ -190,7 +197,10 @@ def _dedupe_streams(pdf: Any) -> None:
                     seen.add(value.objgen)
                 walk(value.stream_dict if isinstance(value, pikepdf.Stream) else value)
 
-    walk(pdf.trailer)
+    for page in pdf.pages:  # streams are drawn from pages (the structure tree, outline and names hold none)
+        if page.objgen not in seen:
+            seen.add(page.objgen)
+            walk(page.obj)
 
 
 def _overlay(dest: Any, sheet: Any) -> None:
@@ -226,6 +236,7 @@ def join(parts: list[Path], out: Path, goto: str, numbers: Path | None = None) -
             _append_part(dest, stack.enter_context(pikepdf.open(path)))
         if numbers is not None:
             _overlay(dest, stack.enter_context(pikepdf.open(numbers)))
+        merge_subsets(dest)
         names = _names(dest)
         names.sort(key=lambda pair: bytes(pair[0]))  # a name tree's keys are in byte order
         dest.Root.Names.Dests.Names = pikepdf.Array([value for pair in names for value in pair])
