@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
             config.unlink()
         shutil.rmtree(root / ".cache", ignore_errors=True)
 
-        site = tmp / "full" / "site"
+        site = root / "site"  # where make build writes (the build's temporary folder is then inside the project)
         t_full, run = cold_build("3. full cold build (scripts/build.py = make build)", "full build",
                                  [py, "scripts/build.py", "--site-dir", str(site)], root, env, args.runs, site)
         cpu_full = getattr(run, "cpu", None)

@@ -14,6 +14,7 @@ from .. import posters as poster_kit
 from .. import weasy
 from ..checks import load_project
 from ..dates import commit_epoch
+from ..documents.render import warm_up
 from ..model import Project
 from ..model import reviews
 from ..outputs import ZIP_CACHE
@@ -53,10 +54,11 @@ def build(root: Path, site: Path, engine: str = "mkdocs") -> Project:
         staging = Path(tmp) / "posters"
         poster_kit.write_plan(project)  # the list of posters, for the Posters page
         with ExitStack() as steps:
-            # STEP: the site's pages, in the engine's process; meanwhile WeasyPrint is loaded here, so that
-            # the posters' process forked next has it too
+            # STEP: the site's pages, in the engine's process; meanwhile WeasyPrint is loaded and warmed
+            # up here, so that the documents' first render and the posters' process forked next have it too
             with site_building(root, new, engine, checked=checked):
                 weasy.renderer_identity()
+                warm_up(project, new)  # the guide renders from the project and the new site
                 # STEP: the posters (PDFs, thumbnails, zips), in a process of their own beside the next steps
                 posters = steps.enter_context(alongside(poster_kit.build_posters, project, staging))
             if source_files(root) != files:  # the pages, the posters and the documents would not match

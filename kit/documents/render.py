@@ -124,6 +124,16 @@ def render_file(html: str, base_url: str, out: Path | None, roots: tuple[Path, .
     return Layout(names, anchors, sorted({p.as_uri() for p in served}), None, errors)
 
 
+def warm_up(project: Project, *roots: Path) -> None:
+    """Lay out a few words with the shared print styles and throw them away, so that this process's
+    first real render, and the workers forked from it, do not pay for WeasyPrint's first use (the
+    web fonts decoded for the project and `roots`, Pango and HarfBuzz loaded): the build does it
+    while the engine builds the pages."""
+    links = "".join(f'<link rel="stylesheet" href="{url}">' for url in css_urls(project))
+    render_file(f"<html><head>{links}</head><body><p>Aa <b>Bb</b> <i>Cc</i></p></body></html>",
+                project.root.resolve().as_uri() + "/", None, (project.root, *roots))
+
+
 def check_layout(project: Project, name: str, refused: str | None, errors: list[str]) -> None:
     """Stop the build when a render was refused a fetch (naming the page that holds the address)
     or WeasyPrint reported errors."""
