@@ -67,7 +67,7 @@ GAVE_UP_FOCUS = """() => {
 # (a fixed wait is too short on a loaded machine: the skip link was caught at opacity 0.995).
 SETTLED = """() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r))).then(() =>
   Promise.all(document.getAnimations()
-    .filter(a => a.effect && a.effect.getComputedTiming().endTime !== Infinity)
+    .filter(a => a.playState === "running" && a.effect && a.effect.getComputedTiming().endTime !== Infinity)
     .map(a => a.finished.catch(() => null)))).then(() => true)"""
 
 

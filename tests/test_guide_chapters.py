@@ -181,3 +181,26 @@ def test_each_face_is_embedded_once_and_every_page_looks_as_with_the_parts_own_s
     with pikepdf.open(tmp_path / "own-subsets.pdf") as pdf:
         assert len({f.objgen for p in pdf.pages for _n, f in p.Resources.get("/Font", {}).items()}) > 2 * len(faces)
     assert page_images(tmp_path / "own-subsets.pdf") == page_images(pdf_path), "a page draws differently with one font per face"
+
+
+def outline_children(item: pikepdf.Object) -> list[pikepdf.Object]:
+    found, child = [], item.get("/First")
+    while child is not None:
+        found.append(child)
+        child = child.get("/Next")
+    return found
+
+
+def test_the_outline_nests_each_chapters_pages_under_it_as_the_contents_do(cold: Cold, project: Project) -> None:
+    """A chapter's later pages are parts of their own: their bookmarks still go under the chapter's."""
+    pdf_path, _, _, site_dir = cold
+    toc = book(site_dir, project).select_one("#doc-toc > ul")
+    assert toc is not None
+    expected = [(words(li.a.get_text()), [words(a.get_text()) for a in li.select(":scope > ul > li > a")])
+                for li in toc.find_all("li", recursive=False)]
+    with pikepdf.open(pdf_path) as pdf:
+        outline = [(words(str(item.Title)), [words(str(c.Title)) for c in outline_children(item)])
+                   for item in outline_children(pdf.Root.Outlines) if str(item.Title) != "Contents"]
+        shown = len(outline_children(pdf.Root.Outlines)) + sum(max(0, int(i.get("/Count", 0))) for i in outline_children(pdf.Root.Outlines))
+        assert int(pdf.Root.Outlines.Count) == shown
+    assert any(children for _, children in expected) and outline == expected

@@ -4,6 +4,7 @@ parts' own, is in tests/test_guide_chapters.py."""
 from __future__ import annotations
 
 import pikepdf
+import pytest
 
 from kit.documents import pdf_fonts
 
@@ -55,3 +56,58 @@ def test_other_kinds_of_font_are_not_candidates() -> None:
     del pdf_fonts._descendant(type0)["/CIDToGIDMap"]
     assert not pdf_fonts._mergeable(type0)
     assert not pdf_fonts._mergeable(pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1)))
+
+
+def test_page_rules_follow_imports_and_refuse_what_parts_cannot_know(tmp_path) -> None:
+    from kit.documents.guide_parts import page_rules
+
+    (tmp_path / "numbers.css").write_text('@page { @bottom-right { content: "p. " counter(page, lower-roman); } }', encoding="utf-8")
+    (tmp_path / "print.css").write_text('@import url("numbers.css");\n@page { @top-left { content: string(title); } }',
+                                        encoding="utf-8")
+    rules = page_rules([tmp_path / "print.css"])
+    assert rules.parts == ["@page { @bottom-right { visibility: hidden; } }", "@page { @top-left { visibility: visible; } }"]
+    assert rules.sheet == ["@page { @bottom-right { visibility: visible; } }", "@page { @top-left { visibility: hidden; } }"]
+    for css, said in (("@page :first { margin-top: 3cm; }", "first, left, right or blank"),
+                      ("h1 { break-before: right; }", "first, left, right or blank"),
+                      ('@page { @bottom-center { content: string(title) " " counter(page); } }', "a box of its own"),
+                      ("p::after { content: counter(page); }", "outside the page margins")):
+        (tmp_path / "print.css").write_text(css, encoding="utf-8")
+        with pytest.raises(ValueError, match=said):
+            page_rules([tmp_path / "print.css"])
+
+
+@pytest.mark.slow
+def test_subsets_with_composite_glyphs_merge_draw_as_before_and_carry_no_date(tmp_path, monkeypatch) -> None:
+    """Accented capitals are composite glyphs (a letter and an accent), named differently in each
+    subset; the merged font has one date whatever the build's (the join's key has none)."""
+    import pypdfium2
+
+    from conftest import ROOT
+    from kit.documents import pdf_join
+    from kit.documents.render import render_file
+
+    fonts = (ROOT / "docs" / "assets" / "fonts" / "fonts.css").as_uri()
+
+    def part(text: str, name: str):
+        html = (f'<html lang="en"><head><title>{name}</title><link rel="stylesheet" href="{fonts}"><style>body '
+                f'{{ font-family: "Atkinson Hyperlegible"; font-size: 40pt; }}</style></head><body><h1 id="{name}">{text}</h1></body></html>')
+        layout = render_file(html, ROOT.as_uri() + "/", tmp_path / f"{name}.pdf", (ROOT,))
+        assert not layout.errors and layout.refused is None
+        return tmp_path / f"{name}.pdf"
+
+    parts = [part("Ä Ö Ü é", "accents"), part("A O U bcd µ ¨", "letters")]
+    joined = []
+    for epoch in ("1700000000", "1760000000"):
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+        joined.append(tmp_path / f"joined-{epoch}.pdf")
+        pdf_join.join(parts, joined[-1], "sg-goto:")
+    assert joined[0].read_bytes() == joined[1].read_bytes()
+    with pikepdf.open(joined[0]) as pdf:
+        fonts_used = {f.objgen for page in pdf.pages for _n, f in page.Resources.Font.items()}
+        assert len(fonts_used) == 1, "the two subsets of the face were not merged"
+
+    def images(path):
+        document = pypdfium2.PdfDocument(path)
+        return [document[i].render(scale=1).to_pil().convert("RGB").tobytes() for i in range(len(document))]
+
+    assert images(joined[0]) == images(parts[0]) + images(parts[1])

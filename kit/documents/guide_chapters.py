@@ -215,10 +215,11 @@ def build_guide(project: Project, html: str, base_url: str, out: Path, roots: It
     build.seconds["render"] = time.perf_counter() - clock
     pdfs = [renders.cache.pdf(k, s) for k, s in (contents, *chapters)]
     numbers = renders.cache.pdf(sheet_key, sheet)
-    joined = cache_dir / f"{digest(*(p.name for p in (*pdfs, numbers)), pdf_join.identity())}.pdf"
+    continues = [p.continues for p in book.parts]
+    joined = cache_dir / f"{digest(*(p.name for p in (*pdfs, numbers)), repr(continues), pdf_join.identity())}.pdf"
     renders.cache.used.add(joined.name)
     if not joined.is_file():
-        pdf_join.join(pdfs, joined, GOTO, numbers=numbers)
+        pdf_join.join(pdfs, joined, GOTO, numbers=numbers, continues=continues)
     atomic_write(out, joined.read_bytes())
     build.seconds["join"] = time.perf_counter() - clock - build.seconds["render"]
     build.pages = len(names)

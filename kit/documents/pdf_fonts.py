@@ -2,7 +2,8 @@
 subset of every font it uses, all cut from the same font file with the glyph numbers kept
 (WeasyPrint subsets with HarfBuzz's retain-gids, and a font's PDF name is a hash of its
 description), so the subsets of one face merge into one font: the union of their glyphs (composite
-glyphs with their components), widths (/W) and text mappings (/ToUnicode). A face whose subsets
+glyphs with their components), widths (/W) and text mappings (/ToUnicode; where two subsets map a
+glyph to different text, the first part's, as a single render keeps one). A face whose subsets
 disagree on a glyph or a width they share, or that is not a plain TrueType CID font, is left as it
 is."""
 from __future__ import annotations
@@ -133,8 +134,10 @@ def _font_program(members: list[Any], used: list[set[int]]) -> bytes | None:
     """The members' font programs as one: every glyph one of them uses (with its components), from
     whichever has it; None when two have the same glyph differently."""
     from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
 
-    fonts = [TTFont(io.BytesIO(_descendant(f).FontDescriptor.FontFile2.read_bytes()), recalcBBoxes=False)
+    fonts = [TTFont(io.BytesIO(_descendant(f).FontDescriptor.FontFile2.read_bytes()), recalcBBoxes=False,
+                     recalcTimestamp=False)  # else head.modified is the build's time: not in the join's key
              for f in members]
     if any("glyf" not in f or "hmtx" not in f for f in fonts):
         return None
@@ -152,10 +155,12 @@ def _font_program(members: list[Any], used: list[set[int]]) -> bytes | None:
             return other == data and hmtxs[j][orders[j][gid]] == hmtxs[i][name]
         have[gid] = (i, data)
         if i != base:
-            glyfs[base].glyphs[order[gid]] = glyfs[i].glyphs[name]
+            glyfs[base].glyphs[order[gid]] = Glyph(data)  # as bytes: a composite names its parts by number
             hmtxs[base][order[gid]] = hmtxs[i][name]
         if len(data) >= 2 and data[0] & 0x80:  # a negative number of contours: a composite glyph
-            return all(take(i, fonts[i].getGlyphID(c.glyphName)) for c in glyfs[i][name].components)
+            glyph = Glyph(data)
+            glyph.expand(glyfs[i])  # the parts' names are this subset's own (each names glyphs from its cmap)
+            return all(take(i, fonts[i].getGlyphID(c.glyphName)) for c in glyph.components)
         return True
 
     for i in [base, *(j for j in range(len(fonts)) if j != base)]:

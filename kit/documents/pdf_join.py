@@ -25,7 +25,7 @@ from urllib.parse import unquote
 
 from .pdf_fonts import merge_subsets
 
-VERSION = "3"
+VERSION = "4"
 
 
 def identity() -> str:
@@ -90,7 +90,7 @@ def _outline_items(pdf: Any) -> list[Any]:
     return items
 
 
-def _append_part(dest: Any, src: Any) -> None:
+def _append_part(dest: Any, src: Any, continues: bool = False) -> None:
     import pikepdf
 
     _shift_keys(src, _next_key(dest))
@@ -125,17 +125,16 @@ def _append_part(dest: Any, src: Any) -> None:
     for value in dest.copy_foreign(names):
         dest_names.append(value)
     outlines = dest.Root.get("/Outlines")
+    parent = outlines.Last if continues and "/Last" in outlines else outlines  # a chapter's later page: under it
     for item in items:
         copy = dest.copy_foreign(item)
-        copy.Parent = outlines
-        if "/Last" in outlines:
-            copy.Prev = outlines.Last
-            outlines.Last.Next = copy
+        copy.Parent = parent
+        if "/Last" in parent:
+            copy.Prev = parent.Last
+            parent.Last.Next = copy
         else:
-            outlines.First = copy
-        outlines.Last = copy
-    if items:
-        outlines.Count = int(outlines.get("/Count", 0)) + int(src.Root.Outlines.get("/Count", len(items)))
+            parent.First = copy
+        parent.Last = copy
     for key in ("/RoleMap", "/ClassMap"):
         if key in src.Root.StructTreeRoot:
             if key not in dest.Root.StructTreeRoot:  # pikepdf's Dictionary has no setdefault
@@ -144,6 +143,22 @@ def _append_part(dest: Any, src: Any) -> None:
             for name, value in dest.copy_foreign(src.make_indirect(src.Root.StructTreeRoot[key])).items():
                 if name not in mapping:
                     mapping[name] = value
+
+
+def _recount(outlines: Any) -> None:
+    """Each outline item's /Count (its descendants shown when open; negative when closed, as
+    WeasyPrint writes them), and the outline's, after items moved under others."""
+    def shown(item: Any) -> int:
+        n, child = 0, item.get("/First")
+        while child is not None:
+            below = shown(child)
+            closed = int(child.get("/Count", 0)) < 0
+            child.Count = -below if closed else below
+            n += 1 + (0 if closed else below)
+            child = child.get("/Next")
+        return n
+
+    outlines.Count = shown(outlines)
 
 
 def _internal_links(pdf: Any, goto: str, destinations: set[str]) -> None:
@@ -222,18 +237,21 @@ def _overlay(dest: Any, sheet: Any) -> None:
         resources.XObject[name] = dest.copy_foreign(numbers.as_form_xobject())
         contents = page.obj.Contents
         streams = list(contents) if isinstance(contents, pikepdf.Array) else [contents]
-        page.obj.Contents = pikepdf.Array([save, *streams, dest.make_stream(b"Q\nq " + name.unparse() + b" Do Q\n")])
+        page.obj.Contents = pikepdf.Array([save, *streams, dest.make_stream(b"\nQ\nq " + name.unparse() + b" Do Q\n")])
 
 
-def join(parts: list[Path], out: Path, goto: str, numbers: Path | None = None) -> None:
+def join(parts: list[Path], out: Path, goto: str, numbers: Path | None = None, continues: list[bool] | None = None) -> None:
     """Join the part PDFs, in order, into `out` (written through a temporary file beside it), with
-    the pages of `numbers` laid over them."""
+    the pages of `numbers` laid over them; the bookmarks of a part that `continues` the one before
+    go under that part's last top-level bookmark (a chapter's later pages under the chapter)."""
     import pikepdf
 
     with ExitStack() as stack:
         dest = stack.enter_context(pikepdf.open(parts[0]))
-        for path in parts[1:]:
-            _append_part(dest, stack.enter_context(pikepdf.open(path)))
+        for i, path in enumerate(parts[1:], start=1):
+            _append_part(dest, stack.enter_context(pikepdf.open(path)), bool(continues and continues[i]))
+        if "/Outlines" in dest.Root:
+            _recount(dest.Root.Outlines)
         if numbers is not None:
             _overlay(dest, stack.enter_context(pikepdf.open(numbers)))
         merge_subsets(dest)
