@@ -65,6 +65,7 @@ class Folders:
         # each folder's address as written (a path through a symbolic link) and as it resolves
         self._uris = [(uri, f"<folder {i}>") for i, r in enumerate(given) for uri in {r.absolute().as_uri(), r.resolve().as_uri()}]
         self._uris.sort(key=lambda pair: -len(pair[0]))  # a folder inside another first
+        self._hashes: dict[str, str | None] = {}  # by name, once looked up (unchanged)
 
     def neutral(self, text: str) -> str:
         """`text` without the folders' own addresses (file:// URIs), for a key."""
@@ -91,8 +92,15 @@ class Folders:
         return {self.name(p): file_hash(p) for p in sorted(set(served))}
 
     def unchanged(self, reads: dict[str, str | None]) -> bool:
-        """Whether every file an entry lists is as it was when the entry was made."""
-        return all(file_hash(self.path(name)) == h for name, h in reads.items())
+        """Whether every file an entry lists is as it was when the entry was made. Each file is
+        hashed once for this Folders (one build step's lookups: the guide's parts read the same
+        style sheets and fonts)."""
+        for name, h in reads.items():
+            if name not in self._hashes:
+                self._hashes[name] = file_hash(self.path(name))
+            if self._hashes[name] != h:
+                return False
+        return True
 
 
 def cached_entry(cache: Path, key: str, roots: Iterable[Path | str], *suffixes: str) -> dict[str, Any] | None:
