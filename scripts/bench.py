@@ -13,7 +13,8 @@ cold and your own site/ and caches are not touched:
 3. the full cold build (`scripts/build.py`, which `make build` runs) into a temporary folder;
    3b. the same with ENGINE=zensical;
 4. their ratios (goal: the full cold build at most 1.0x the plain pipeline), CPU beside wall time;
-5. after editing one topic page: the full build again, each step's time, and its ratio to the cold
+5. after editing one topic page (best of --runs, each after an edit of its own, as the cold builds are
+   the best of --runs): the full build again, each step's time, and its ratio to the cold
    build (goal: at most 0.3x); that topic's posters alone (goal: 2 s);
 6. the render time of each poster (no cache, one process);
 7. the sizes: each poster (goal: at most 200 KB), the guide PDF, the DOCX, the zips, the site, the
@@ -176,10 +177,19 @@ def main(argv: list[str] | None = None) -> int:
             line("   CPU time ratios: full / plain pipeline, full / bare", f"{cpu_full / cpu_plain:.2f}x",
                  f"{cpu_full / cpu_bare:.2f}x (work done, whatever else runs on the machine)")
 
-        print(f"\nIncremental, after editing {EDITED}")
-        edit_topic(root)
-        # The copy's own scripts/bench.py, in a fresh process (as make build is), timing each step.
-        t_inc, run = timed([py, "scripts/bench.py", "--steps", str(site)], root, env)
+        print(f"\nIncremental, after editing {EDITED} (best of {max(1, args.runs)}, each after an edit of its own)")
+        # The copy's own scripts/bench.py, in a fresh process (as make build is), timing each step;
+        # the best of as many edits as there were cold runs, so both figures are taken alike.
+        t_inc, run = float("inf"), None
+        for _ in range(max(1, args.runs)):
+            edit_topic(root)
+            t, this = timed([py, "scripts/bench.py", "--steps", str(site)], root, env)
+            if this.returncode or not this.stdout.strip():
+                t_inc, run = t, this
+                break
+            if t < t_inc:
+                t_inc, run = t, this
+        assert run is not None
         if run.returncode or not run.stdout.strip():
             failed("incremental build", run)
         else:
