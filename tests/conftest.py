@@ -279,6 +279,17 @@ def with_poster_cache(root: Path, site: Path) -> Path:
     return root
 
 
+def page_images(pdf: Path) -> list[bytes]:
+    """Every page of a PDF drawn by pdfium (at 72 dpi), as raw RGB: two PDFs that look the same give the same."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [document[i].render(scale=1).to_pil().convert("RGB").tobytes() for i in range(len(document))]
+    finally:
+        document.close()
+
+
 def same_date(env: dict[str, str]) -> dict[str, str]:
     """`env` with the SOURCE_DATE_EPOCH of the session's build (the last commit's date), for a
     build of a copy of the project, which is not in git."""

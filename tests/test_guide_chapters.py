@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from kit.documents.guide import finish_guide_html
 from kit.documents.guide_chapters import GuideBuild, build_guide
 from kit.documents.guide_pages import combined_guide_html
+from conftest import page_images
 from kit.documents import pdf_join
 from kit.documents.guide_parts import CONTENTS, GOTO, NUMBERS
 from kit.model import Project
@@ -158,13 +159,6 @@ def test_links_between_chapters_are_goto_links_landing_on_their_target(cold: Col
                         assert headings[name] in texts[target], f"the link to #{name} lands on page {target + 1}, without '{headings[name]}'"
                         checked += 1
     assert crossing > 30 and checked > 20, (crossing, checked)
-
-
-def page_images(pdf: Path) -> list[bytes]:
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    return [document[i].render(scale=1).to_pil().convert("RGB").tobytes() for i in range(len(document))]
 
 
 def test_each_face_is_embedded_once_and_every_page_looks_as_with_the_parts_own_subsets(

@@ -58,31 +58,11 @@ def test_other_kinds_of_font_are_not_candidates() -> None:
     assert not pdf_fonts._mergeable(pdf.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1)))
 
 
-def test_page_rules_follow_imports_and_refuse_what_parts_cannot_know(tmp_path) -> None:
-    from kit.documents.guide_parts import page_rules
-
-    (tmp_path / "numbers.css").write_text('@page { @bottom-right { content: "p. " counter(page, lower-roman); } }', encoding="utf-8")
-    (tmp_path / "print.css").write_text('@import url("numbers.css");\n@page { @top-left { content: string(title); } }',
-                                        encoding="utf-8")
-    rules = page_rules([tmp_path / "print.css"])
-    assert rules.parts == ["@page { @bottom-right { visibility: hidden; } }", "@page { @top-left { visibility: visible; } }"]
-    assert rules.sheet == ["@page { @bottom-right { visibility: visible; } }", "@page { @top-left { visibility: hidden; } }"]
-    for css, said in (("@page :first { margin-top: 3cm; }", "first, left, right or blank"),
-                      ("h1 { break-before: right; }", "first, left, right or blank"),
-                      ('@page { @bottom-center { content: string(title) " " counter(page); } }', "a box of its own"),
-                      ("p::after { content: counter(page); }", "outside the page margins")):
-        (tmp_path / "print.css").write_text(css, encoding="utf-8")
-        with pytest.raises(ValueError, match=said):
-            page_rules([tmp_path / "print.css"])
-
-
 @pytest.mark.slow
 def test_subsets_with_composite_glyphs_merge_draw_as_before_and_carry_no_date(tmp_path, monkeypatch) -> None:
     """Accented capitals are composite glyphs (a letter and an accent), named differently in each
     subset; the merged font has one date whatever the build's (the join's key has none)."""
-    import pypdfium2
-
-    from conftest import ROOT
+    from conftest import ROOT, page_images
     from kit.documents import pdf_join
     from kit.documents.render import render_file
 
@@ -106,8 +86,4 @@ def test_subsets_with_composite_glyphs_merge_draw_as_before_and_carry_no_date(tm
         fonts_used = {f.objgen for page in pdf.pages for _n, f in page.Resources.Font.items()}
         assert len(fonts_used) == 1, "the two subsets of the face were not merged"
 
-    def images(path):
-        document = pypdfium2.PdfDocument(path)
-        return [document[i].render(scale=1).to_pil().convert("RGB").tobytes() for i in range(len(document))]
-
-    assert images(joined[0]) == images(parts[0]) + images(parts[1])
+    assert page_images(joined[0]) == page_images(parts[0]) + page_images(parts[1])

@@ -1,14 +1,13 @@
-"""The whole guide rendered part by part (guide_parts.py: the cover and contents, then each chapter
-or page of a chapter),
-each part's PDF cached on disk, the parts joined into one PDF and numbered by a numbers sheet laid
-over them (pdf_join.py).
+"""The whole guide rendered part by part (guide_parts.py: the cover and contents, then each chapter,
+or each page of a chapter), each part's PDF cached on disk, the parts joined into one PDF and
+numbered by a numbers sheet laid over them (pdf_join.py).
 
 A part's PDF is kept under a key that hashes everything its render reads: its HTML, the files the
 render fetched (stylesheets, fonts, images: recorded as it ran, checked again before each reuse),
-the render options, the renderer's identity and this kit's code. A chapter prints no page number, so
-its PDF does not depend on where it falls in the book: a build renders the chapters it has not seen,
+the render options, the renderer's identity and this kit's code. A part prints no page number, so
+its PDF does not depend on where it falls in the book: a build renders the parts it has not seen,
 learns their page counts, works out the contents' page numbers and renders the contents (again
-only if its own page count moved the chapters), then the numbers sheet for the whole book. The same
+only if its own page count moved the parts), then the numbers sheet for the whole book. The same
 inputs give the same bytes, from the cache or not.
 """
 from __future__ import annotations
@@ -98,12 +97,13 @@ def render_part(job: PartJob) -> dict[str, Any]:
     return result
 
 
-def _run(jobs: list[PartJob], executor: Executor | None) -> list[dict[str, Any]]:
+def _run(jobs: list[PartJob], executor: Executor | None) -> list[tuple[PartJob, dict[str, Any]]]:
+    """Each job with its result, in the order they were started."""
     order = sorted(jobs, key=lambda j: -len(j.html))  # the longest first, so the pool does not end waiting on one
     if executor is None or len(order) < 2:
-        return [render_part(j) for j in order]
+        return [(j, render_part(j)) for j in order]
     weasy.preload_fonts(order[0].html, order[0].base_url, order[0].roots)  # before the workers fork
-    return list(executor.map(render_part, order))
+    return list(zip(order, executor.map(render_part, order)))
 
 
 class _Cache:
@@ -121,9 +121,10 @@ class _Cache:
         except (OSError, ValueError):
             return None
         seen = Seen(data["names"], data["anchors"], data["files"])
-        if not self.folders.unchanged(seen.files) or not self.pdf(base, seen).is_file():
+        pdf = self.pdf(base, seen)
+        if not self.folders.unchanged(seen.files) or not pdf.is_file():
             return None
-        self.used |= {path.name, self.pdf(base, seen).name}
+        self.used |= {path.name, pdf.name}
         return seen
 
     def pdf(self, base: str, seen: Seen) -> Path:
@@ -168,16 +169,18 @@ class _Renders:
     def get(self, parts: list[Part]) -> list[tuple[str, Seen]]:
         """Each part's key and what its render learnt, rendering (on the executor) those not cached."""
         keys = [self.key(p) for p in parts]
+        found = [self.cache.seen(k) for k in keys]
         missing = [PartJob(p.name, p.html, self.base_url, self.roots, str(self.cache.folder), k)
-                   for p, k in zip(parts, keys) if self.cache.seen(k) is None]
+                   for p, k, s in zip(parts, keys, found) if s is None]
         if missing:
             results = _run(missing, self.executor)
-            refused = next((r["refused"] for r in results if r["refused"]), None)
-            check_layout(self.project, self.name, refused, [e for r in results for e in r["errors"]])
-            self.build.rendered += [j.name for j in sorted(missing, key=lambda j: -len(j.html))]
-        found = [(k, self.cache.seen(k)) for k in keys]
-        assert all(s is not None for _, s in found), "a rendered part left nothing in the cache"
-        return [(k, s) for k, s in found if s is not None]
+            refused = next((r["refused"] for _, r in results if r["refused"]), None)
+            check_layout(self.project, self.name, refused, [e for _, r in results for e in r["errors"]])
+            self.build.rendered += [j.name for j, _ in results]
+            found = [s or self.cache.seen(k) for k, s in zip(keys, found)]
+        out = [(k, s) for k, s in zip(keys, found) if s is not None]
+        assert len(out) == len(keys), "a rendered part left nothing in the cache"
+        return out
 
 
 def _contents(book: Book, renders: _Renders, chapters: list[Seen]) -> tuple[str, Seen]:

@@ -41,7 +41,7 @@ PAGE_NAME = re.compile(r"[A-Za-z_][\w-]*")
 
 @dataclass
 class Part:
-    name: str  # CONTENTS, NUMBERS, or the id of the chapter's article
+    name: str  # CONTENTS, NUMBERS, or the id of its chapter's article or of its page's section
     html: str
     ids: list[str] = field(default_factory=list)  # the anchors in it, in document order
     continues: bool = False  # a later page of a chapter: its bookmarks go under the chapter's
@@ -58,7 +58,6 @@ class PageRules:
 class Book:
     parts: list[Part]
     shell: tuple[str, str]  # the guide's document up to and from its empty body, with the sheet's rules
-    rules: PageRules
 
     def part_of(self) -> dict[str, int]:
         return {anchor: i for i, part in enumerate(self.parts) for anchor in part.ids}
@@ -159,10 +158,9 @@ def _pieces(soup: BeautifulSoup, chapter: Tag) -> list[Tag]:
     if ("sg-chapter" not in chapter.get_attribute_list("class") or heading is None or len(children) < 3
             or children[0] is not heading or any(c.name != "section" or not c.has_attr("data-page") for c in children[1:])):
         return [chapter]
-    sections = children[1:]
     attrs = {k: v for k, v in chapter.attrs.items() if k != "id"}
     pieces = [chapter]
-    for section in sections[1:]:
+    for section in children[2:]:  # the heading and the first page stay in the chapter's own article
         piece = soup.new_tag("article", attrs={**attrs, SECTION_ATTR: " ".join(heading.get_text().split())})
         piece.append(section.extract())
         pieces.append(piece)
@@ -195,4 +193,4 @@ def split_book(html: str, stylesheets: list[Path]) -> Book:
         first = group[0].find("section", recursive=False) if not group[0].has_attr("id") else None
         name = CONTENTS if i == 0 else str(group[0].get("id") or (first and first.get("id")) or f"part-{i}")
         parts.append(Part(name, head + "".join(str(b) for b in group) + tail, ids, group[0].has_attr(SECTION_ATTR)))
-    return Book(parts, (_with_style(shell[:opening], rules.sheet), tail), rules)
+    return Book(parts, (_with_style(shell[:opening], rules.sheet), tail))

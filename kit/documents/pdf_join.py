@@ -81,13 +81,18 @@ def _names(pdf: Any) -> list[tuple[Any, Any]]:
     return [(flat[i], flat[i + 1]) for i in range(0, len(flat), 2)]
 
 
+def _children(item: Any) -> list[Any]:
+    """An outline item's children (or the outline's top-level items), in order."""
+    children, child = [], item.get("/First")
+    while child is not None:
+        children.append(child)
+        child = child.get("/Next")
+    return children
+
+
 def _outline_items(pdf: Any) -> list[Any]:
     outlines = pdf.Root.get("/Outlines")
-    items, item = [], outlines.get("/First") if outlines is not None else None
-    while item is not None:
-        items.append(item)
-        item = item.get("/Next")
-    return items
+    return _children(outlines) if outlines is not None else []
 
 
 def _append_part(dest: Any, src: Any, continues: bool = False) -> None:
@@ -149,13 +154,12 @@ def _recount(outlines: Any) -> None:
     """Each outline item's /Count (its descendants shown when open; negative when closed, as
     WeasyPrint writes them), and the outline's, after items moved under others."""
     def shown(item: Any) -> int:
-        n, child = 0, item.get("/First")
-        while child is not None:
+        n = 0
+        for child in _children(item):
             below = shown(child)
             closed = int(child.get("/Count", 0)) < 0
             child.Count = -below if closed else below
             n += 1 + (0 if closed else below)
-            child = child.get("/Next")
         return n
 
     outlines.Count = shown(outlines)
