@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from bench_steps import step_breakdown
-from bench_support import (cpu_note, failed, line, plain_pdf_config, secs, size, sizes, test_suite_record, timed, timed_best,
+from bench_support import (EDITED, cpu_note, edit_topic, failed, line, plain_pdf_config, secs, size, sizes, test_suite_record, timed, timed_best,
                            verdict)
 from kit.dates import commit_epoch
 from kit.repro import copy_sources
@@ -47,17 +47,6 @@ ROOT = Path(__file__).resolve().parent.parent
 INCREMENTAL_GOAL_S = 2.0  # one topic's posters alone
 RATIO_GOAL = 1.0  # full cold build / plain pipeline
 INCREMENTAL_RATIO_GOAL = 0.3  # full build after a one-topic edit / full cold build
-EDITED = "docs/topics/email.md"
-
-
-def edit_topic(root: Path) -> None:
-    """A real edit: one more word in the first point of the page."""
-    f = root / EDITED
-    text = f.read_text(encoding="utf-8")
-    i = text.index("\n- ") + 3
-    f.write_text(text[:i] + "Always " + text[i].lower() + text[i + 1:], encoding="utf-8")
-
-
 POSTERS_FOR_PAGE = r"""
 import sys, time, tempfile
 start = time.perf_counter()

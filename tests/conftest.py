@@ -2,7 +2,8 @@
 
 One build of the whole kit (`site`), one Zensical build (`zensical_site`) and one browser
 (`browser`, Debian's Chromium) serve every test that only reads them. Tests that edit a copy
-build only the step they test; `with_poster_cache` gives a copy the session build's posters.
+build only the step they test; `with_caches` gives a copy the session build's caches, and
+`edited_builds` is one edit built incrementally and cold.
 
 Markers: a test that builds, renders with WeasyPrint or drives the browser is `slow` (marked here
 from the fixtures it uses, or by hand in its module); `make test-fast` (`pytest --fast`) runs the
@@ -11,6 +12,7 @@ rest: the model, loader, check and HTML-policy tests.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 import copy
 import os
@@ -28,7 +30,9 @@ from kit.checks import load_project
 from kit.model import Project
 from kit.build import pipeline as build_script
 from kit.dates import commit_epoch
+from kit.outputs import DOCUMENT_CACHE, GUIDE_CACHE, POSTER_MANIFEST, ZIP_CACHE
 from kit.repro import copy_sources
+from scripts.bench_support import EDITED as EDITED_TOPIC, edit_topic  # the edit `make bench` times
 
 # What the first build would set (kit/build/pipeline.py), set before any test: every build of the
 # session, on every pytest-xdist worker and whichever runs first, dates its outputs from this
@@ -54,7 +58,7 @@ yamlio.load = _read_yaml_once
 
 # A test using any of these builds, renders or drives the browser (directly or through a fixture
 # that depends on one): it is `slow`.
-SLOW_FIXTURES = frozenset({"site", "zensical_site", "fork", "future_site", "broken_build", "browser", "rebuilt_copy"})
+SLOW_FIXTURES = frozenset({"site", "zensical_site", "fork", "future_site", "broken_build", "browser", "edited_builds"})
 FAST_MINIMUM = 100  # `make test-fast` fails rather than pass with fewer tests than this
 FAST_FORBIDDEN = ("weasyprint", "playwright")  # never imported by the fast tests
 
@@ -150,23 +154,56 @@ def zensical_site(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
                      lambda folder: build_script.build(ROOT, folder / "site", engine="zensical")) / "site"
 
 
+@dataclass(frozen=True)
+class EditedBuilds:
+    """`edited_builds`: one edit built twice, incrementally and cold."""
+    warm: Path  # the project copy with the session build's caches, edited, built into its own site/
+    cold: Path  # the same sources copied elsewhere, built in another process with no caches
+    made: dict[str, list[str]]  # per cache folder, the entries the warm build made
+
+
+def cache_entries(root: Path, folder: Path) -> set[str]:
+    """A cache's files, each with when it was written: an entry made again (under a new key, or under
+    the same key because a file it read changed) is a new member of the set."""
+    files = sorted(p for p in (root / folder).iterdir() if p.is_file()) if (root / folder).is_dir() else []
+    return {f"{p.name}@{p.stat().st_mtime_ns}" for p in files}
+
+
 @pytest.fixture(scope="session")
-def rebuilt_copy(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole kit built a second time, as independently of `site` as can be: from a copy of the
-    sources in another folder, by scripts/build.py in another process, with cold caches (the copy
-    has no .cache/) and the same SOURCE_DATE_EPOCH (the copy is not in git). For the
-    reproducibility tests (every file of the build, and the documents), which compare it with `site`."""
+def edited_builds(site: Path, tmp_path_factory: pytest.TempPathFactory) -> EditedBuilds:
+    """A topic page edited (`edit_topic`) and the whole kit built twice from it:
+
+    - `warm`: a copy with the session build's caches, built in this process into the copy's own
+      site/, as `make build` does on a machine that built before: it renders only what the edit
+      changes, and every other output is the session build's own file, from the cache;
+    - `cold`: the same sources copied into another folder and built there by scripts/build.py in
+      another process, with no caches and the same SOURCE_DATE_EPOCH (a copy is not in git).
+
+    The same bytes from both prove the incremental build exact and the build reproducible: each
+    output the edit leaves alone was rendered by the session build and again by `cold`, and each
+    it changes was rendered twice, in two processes and folders (tests/test_incremental.py,
+    test_build_reliability.py, test_documents.py)."""
+    import json
     import subprocess
 
-    def build_elsewhere(base: Path) -> None:
-        root = copy_project(base / "elsewhere")
-        env = same_date({**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(root)})
+    def build_both(base: Path) -> None:
+        warm = with_caches(copy_project(base / "warm"), site)
+        edit_topic(warm)
+        before = {str(c): cache_entries(warm, c) for c in CACHES}
+        build_script.build(warm, warm / "site")
+        made = {str(c): sorted(cache_entries(warm, c) - before[str(c)]) for c in CACHES}
+        (base / "made.json").write_text(json.dumps(made), encoding="utf-8")
+        cold = copy_sources(warm, base / "cold")
+        assert not (cold / ".cache").exists()
+        env = same_date({**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(cold)})
         env.pop("SG_DEBUG", None)
-        result = subprocess.run([sys.executable, str(root / "scripts" / "build.py"), "--site-dir", str(base / "again" / "site")],
-                                cwd=root, capture_output=True, text=True, env=env, timeout=900)
+        result = subprocess.run([sys.executable, str(cold / "scripts" / "build.py")], cwd=cold,
+                                capture_output=True, text=True, env=env, timeout=900)
         assert result.returncode == 0, result.stderr
 
-    return made_once(tmp_path_factory, "rebuilt", build_elsewhere) / "again" / "site"
+    base = made_once(tmp_path_factory, "edited", build_both)
+    made = json.loads((base / "made.json").read_text(encoding="utf-8"))
+    return EditedBuilds(base / "warm", base / "cold", made)
 
 
 @pytest.fixture(scope="session")
@@ -267,15 +304,19 @@ def copy_project(dest: Path) -> Path:
     return copy_sources(ROOT, dest)
 
 
-def with_poster_cache(root: Path, site: Path) -> Path:
-    """Give a copy of the project the poster cache of the session's build (`site` must have been
-    built), so that its build renders only the posters its edits change. For tests that are not
-    about the posters or their cache; the cache keys cover every input, so an edited poster still
-    renders. Build the copy with `same_date(env)`: a copy is not in git, and a poster carries its
-    build date."""
+CACHES = (POSTER_MANIFEST.parent, DOCUMENT_CACHE, GUIDE_CACHE, ZIP_CACHE)
+
+
+def with_caches(root: Path, site: Path) -> Path:
+    """Give a copy of the project the caches of the session's build (`site` must have been built):
+    posters, documents, the guide's parts and zip entries, as on a machine that built before, so
+    that its build renders only what its edits change. For tests that are not about a cold build;
+    the cache keys cover every input, so whatever an edit changes still renders. Build the copy
+    with `same_date(env)`: a copy is not in git, and the outputs carry their build date."""
     assert site.is_dir()
-    cache = ROOT / ".cache" / "posters"
-    shutil.copytree(cache, root / ".cache" / "posters")
+    for cache in CACHES:
+        if (ROOT / cache).is_dir():
+            shutil.copytree(ROOT / cache, root / cache)
     return root
 
 

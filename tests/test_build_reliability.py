@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project, same_date, with_poster_cache
+from conftest import ROOT, EditedBuilds, copy_project, same_date, with_caches
 from kit.build import pipeline as build_script
 from kit.build import cli, engines, extension
 from kit.dates import commit_epoch
@@ -73,9 +73,9 @@ def test_content_error_leaves_previous_site_untouched(site: Path, tmp_path: Path
 def test_failing_mkdocs_leaves_previous_site_untouched(site: Path, tmp_path: Path) -> None:
     """A failure inside the MkDocs step, after the steps before it have written into the temporary
     folder (a broken theme template): named with its file and line, no traceback, nothing published.
-    (The copy gets the session build's poster cache: the posters step still writes them into the
-    temporary folder, from the cache.)"""
-    root = with_poster_cache(copy_project(tmp_path / "project"), site)
+    (The copy gets the session build's caches: the posters and documents steps still write them into
+    the temporary folder, from the caches.)"""
+    root = with_caches(copy_project(tmp_path / "project"), site)
     before = snapshot(with_previous_site(root, site))
     with (root / "overrides" / "main.html").open("a", encoding="utf-8") as f:
         f.write("\n{% if %}\n")
@@ -113,9 +113,11 @@ def test_failing_later_step_leaves_previous_site_untouched(previous_site: Path, 
 
 
 @pytest.mark.slow  # the build loads WeasyPrint and forks the posters' process
-def test_a_source_edited_while_the_site_is_built_fails_the_build(project_copy: Path, tmp_path: Path,
+def test_a_source_edited_while_the_site_is_built_fails_the_build(site: Path, tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    """The pages would not match the posters and documents made from what was checked: build again."""
+    """The pages would not match the posters and documents made from what was checked: build again.
+    (The copy gets the session build's caches: its posters' process need not render them all first.)"""
+    project_copy = with_caches(copy_project(tmp_path / "project"), site)
     @contextmanager
     def edited_meanwhile(root: Path, out: Path, *args: object, **kwargs: object) -> Iterator[None]:
         yield
@@ -172,17 +174,18 @@ def explain(a: Path, b: Path) -> str:
     return f"first difference at byte {i}: {da[max(0, i - 40):i + 40]!r} vs {db[max(0, i - 40):i + 40]!r}"
 
 
-def test_two_builds_of_the_same_commit_are_byte_identical(site: Path, rebuilt_copy: Path) -> None:
-    """The session's build (in-process, in this checkout) against a fresh build of a copy of the same
-    sources in another folder and another process, with cold caches (nothing shared): tests/conftest.py
-    `rebuilt_copy`."""
-    again = rebuilt_copy
-    first, second = snapshot(site), snapshot(again)
+def test_a_build_elsewhere_in_another_process_writes_the_same_bytes(edited_builds: EditedBuilds) -> None:
+    """Reproducible: the build of an edited copy (every output the edit leaves alone is the session
+    build's own file, from its caches; the rest rendered in this process) against a build of the same
+    sources in another folder and another process with cold caches, nothing shared
+    (tests/conftest.py `edited_builds`): every file the same, HTML, PDFs, DOCX, zips and images."""
+    first, second = snapshot(edited_builds.warm / "site"), snapshot(edited_builds.cold / "site")
     assert sorted(first) == sorted(second), f"different files: {sorted(set(first) ^ set(second))}"
     differing = [rel for rel in first if first[rel][0] != second[rel][0]]
-    assert not differing, "not reproducible:\n" + "\n".join(f"  {rel}: {explain(site / rel, again / rel)}" for rel in differing)
+    assert not differing, "not reproducible:\n" + "\n".join(
+        f"  {rel}: {explain(edited_builds.warm / 'site' / rel, edited_builds.cold / 'site' / rel)}" for rel in differing)
     kinds = {Path(rel).suffix for rel in first}
-    assert ".html" in kinds
+    assert {".html", ".pdf", ".docx", ".zip", ".png"} <= kinds, kinds
 
 
 def test_sitemap_dates_come_from_source_date_epoch(site: Path) -> None:

@@ -15,6 +15,7 @@ from docx import Document
 from docx.enum.text import WD_COLOR_INDEX
 from pypdf import PdfReader
 
+from conftest import EditedBuilds
 from kit.model import Project
 from kit.dates import long_date
 from kit.documents import content as model
@@ -270,14 +271,18 @@ def test_page_scripts_make_no_requests(site: Path) -> None:
 
 # ---- the build: reproducible ---------------------------------------------------------------
 
-def test_documents_are_byte_identical_when_built_again(downloads: Path, rebuilt_copy: Path) -> None:
-    """Built again elsewhere (in another folder and process, the guide from that build's own fresh
-    site: tests/conftest.py `rebuilt_copy`), every file is the same: no dates of 'now', no build
-    paths, a /ID made from the content."""
-    again = rebuilt_copy / "downloads"
+def test_documents_are_byte_identical_when_built_again(downloads: Path, edited_builds: EditedBuilds) -> None:
+    """Built again elsewhere (in another folder and process, with no caches, the guide from that
+    build's own fresh site: tests/conftest.py `edited_builds`), every document is the same: no dates
+    of 'now', no build paths, a /ID made from the content. The documents the edit leaves alone are
+    the session build's own files."""
+    warm, cold = edited_builds.warm / "site" / "downloads", edited_builds.cold / "site" / "downloads"
     for name in outputs.DOCUMENTS.values():
-        first, second = (downloads / name).read_bytes(), (again / name).read_bytes()
+        first, second = (warm / name).read_bytes(), (cold / name).read_bytes()
         assert hashlib.sha256(first).hexdigest() == hashlib.sha256(second).hexdigest(), f"{name} differs between builds"
+        if name != outputs.GUIDE:  # the guide holds the edited page
+            assert first == (downloads / name).read_bytes(), f"{name}: not the session build's file"
+    assert (warm / outputs.GUIDE).read_bytes() != (downloads / outputs.GUIDE).read_bytes()
     assert b"/ID" in (downloads / outputs.GUIDE).read_bytes()
     assert os.environ.get("SOURCE_DATE_EPOCH"), "the build sets SOURCE_DATE_EPOCH (from the last commit)"
 

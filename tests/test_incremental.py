@@ -4,69 +4,42 @@ exactly the outputs that read what changed (kit/cachekeys.py), nothing more, not
 from __future__ import annotations
 
 import filecmp
-import shutil
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, copy_project
+from conftest import EDITED_TOPIC, EditedBuilds, cache_entries, copy_project, with_caches
 from kit import posters
-from kit.build import pipeline
 from kit.build.documents import build_documents
 from kit.checks import load_project
 from kit.build.engines import build_site
 from kit.documents.guide import guide_pdf
 from kit.outputs import DOCUMENT_CACHE, GUIDE_CACHE, POSTER_MANIFEST
-from kit.repro import copy_sources
 
-EDITED = "docs/topics/email.md"
 POSTER_CACHE = POSTER_MANIFEST.parent
 
 
-def warm_copy(dest: Path) -> Path:
-    """A copy of the project with the caches of the session's build of this repository."""
-    root = copy_project(dest)
-    for cache in (POSTER_CACHE, DOCUMENT_CACHE, GUIDE_CACHE):
-        if (ROOT / cache).is_dir():
-            shutil.copytree(ROOT / cache, root / cache)
-    return root
-
-
-def edit_topic(root: Path) -> None:
-    """A one-word wording change in the first point of a topic page."""
-    f = root / EDITED
-    text = f.read_text(encoding="utf-8")
-    i = text.index("\n- ") + 3
-    f.write_text(text[:i] + "Always " + text[i].lower() + text[i + 1:], encoding="utf-8")
-
-
 def entries(root: Path, folder: Path, suffix: str) -> set[str]:
-    """The cache's files, each with when it was written: an entry made again (under a new key, or
-    under the same key because a file it read changed) is a new member of the set."""
-    files = sorted((root / folder).glob(f"*{suffix}")) if (root / folder).is_dir() else []
-    return {f"{p.name}@{p.stat().st_mtime_ns}" for p in files}
+    return {e for e in cache_entries(root, folder) if e.split("@")[0].endswith(suffix)}
 
 
 def tree(site: Path) -> list[str]:
     return sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
 
 
-def test_an_incremental_build_writes_the_bytes_of_a_cold_build(site: Path, tmp_path: Path) -> None:
-    warm = warm_copy(tmp_path / "warm")
-    edit_topic(warm)
-    before, guide_before = entries(warm, POSTER_CACHE, ".pdf"), entries(warm, GUIDE_CACHE, ".pdf")
-    pipeline.build(warm, warm / "site")  # into the project's own site/, as `make build` does
-    project = load_project(warm)
-    edited = [s.slug for s in posters.poster_specs(project) if f"docs/{s.page}" == EDITED]
+def test_an_incremental_build_writes_the_bytes_of_a_cold_build(edited_builds: EditedBuilds) -> None:
+    """After a one-topic edit, the build of a copy with the session's caches renders only that page's
+    posters and guide part, and writes every file a cold build of the same sources elsewhere writes,
+    byte for byte (tests/conftest.py `edited_builds`; test_build_reliability.py explains any difference)."""
+    warm, cold, made = edited_builds.warm, edited_builds.cold, edited_builds.made
+    edited = [s.slug for s in posters.poster_specs(load_project(warm)) if f"docs/{s.page}" == EDITED_TOPIC]
     # only the edited page's posters were rendered: A4 and A3, for screen and for a print shop
-    assert edited and len(entries(warm, POSTER_CACHE, ".pdf") - before) == 4 * len(edited)
+    pdfs = [e for e in made[str(POSTER_CACHE)] if e.split("@")[0].endswith(".pdf")]
+    assert edited and len(pdfs) == 4 * len(edited), pdfs
     # of the guide, only the edited page's part, and the parts joined again
-    assert len(entries(warm, GUIDE_CACHE, ".pdf") - guide_before) == 2, sorted(entries(warm, GUIDE_CACHE, ".pdf") - guide_before)
-
-    cold = copy_sources(warm, tmp_path / "cold")  # the same sources, no caches
-    assert not (cold / POSTER_CACHE).exists()
-    pipeline.build(cold, cold / "site")
+    guide = [e for e in made[str(GUIDE_CACHE)] if e.split("@")[0].endswith(".pdf")]
+    assert len(guide) == 2, guide
     assert tree(warm / "site") == tree(cold / "site")
     differ = [f for f in tree(cold / "site") if not filecmp.cmp(warm / "site" / f, cold / "site" / f, shallow=False)]
     assert not differ, f"the incremental build differs from a cold build in: {differ[:10]}"
@@ -135,7 +108,7 @@ def make_outputs(root: Path, out: Path) -> tuple[set[str], set[str], set[str], i
 
 
 def test_a_copy_of_unchanged_sources_is_served_from_the_caches(site: Path, tmp_path: Path) -> None:
-    root = warm_copy(tmp_path / "project")
+    root = with_caches(copy_project(tmp_path / "project"), site)
     assert make_outputs(root, tmp_path / "out") == (set(), set(), set(), 0, False)
 
 
@@ -143,7 +116,7 @@ def test_a_copy_of_unchanged_sources_is_served_from_the_caches(site: Path, tmp_p
 def test_each_change_makes_again_exactly_what_reads_it(change: str, site: Path, tmp_path: Path) -> None:
     """After the change, exactly what reads the changed file is made again (the test above shows
     that, before it, everything comes from the caches)."""
-    root = warm_copy(tmp_path / "project")
+    root = with_caches(copy_project(tmp_path / "project"), site)
     edit, new_pdfs, new_docx, remade, new_guide = CHANGES[change]
     edit(root)
     pdfs, docx, posters_made, poster_pdfs, guide_made = make_outputs(root, tmp_path / "out")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, same_date, with_poster_cache
+from conftest import copy_project, same_date, with_caches
 from kit.build import pipeline
 from kit.model import Project
 from kit.build.preview_page import PREVIEW_DIR, STATE, URL_ENV, preview_markup
@@ -37,9 +37,10 @@ PREVIEW_MARKS = ("sg-poster-preview", "Poster preview", "sg-preview-")
 
 @pytest.fixture(scope="module")
 def root(tmp_path_factory: pytest.TempPathFactory, site: Path) -> Path:
-    """A copy with the session build's posters (the preview renders only what an edit changes; the
-    cache keys cover every input, so the edited poster still renders)."""
-    return with_poster_cache(copy_project(tmp_path_factory.mktemp("serve-preview") / "project"), site)
+    """A copy with the session build's caches (the preview renders only what an edit changes, and the
+    build after serving only the edited page's outputs; the cache keys cover every input, so what
+    an edit changes still renders)."""
+    return with_caches(copy_project(tmp_path_factory.mktemp("serve-preview") / "project"), site)
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, same_date, with_poster_cache
+from conftest import copy_project, same_date, with_caches
 
 # Judged on the day of the newest review in docs/ (not the real date, so a result never depends on when the tests run)
 NEWEST_REVIEW = max(re.findall(r"(?m)^last_reviewed: (\d{4}-\d{2}-\d{2})", "\n".join(
@@ -296,8 +296,8 @@ def test_editor_messages_turn_mkdocs_output_into_file_messages() -> None:
 @pytest.mark.slow
 def test_a_poster_that_cannot_fit_fails_the_build_with_what_to_cut(site: Path, tmp_path: Path) -> None:
     """The page itself is valid, but its poster would not fit on one page even at the smallest type.
-    (The copy gets the session build's poster cache: only the edited poster renders.)"""
-    root = with_poster_cache(copy_project(tmp_path / "project"), site)
+    (The copy gets the session build's caches: only the edited page's outputs render.)"""
+    root = with_caches(copy_project(tmp_path / "project"), site)
     point = "- Keep a written record of every online contact with a child, saying who, when, why and what was said, and share it with your manager.\n"
     edit(root, EMAIL, "## Safe practice\n", point * 40 + "\n## Safe practice\n")
     assert check(root).returncode == 0  # the words are fine for the site ...
