@@ -3,6 +3,7 @@ PDF carries, and the one WeasyPrint render (tagged PDF/UA-1, reproducible, fetch
 outside the project, WeasyPrint's errors stopping the build)."""
 from __future__ import annotations
 
+import functools
 import logging
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -40,7 +41,14 @@ def documents_dir(project: Project) -> Path:
 
 
 def templates(project: Project) -> jinja2.Environment:
-    return kit_templates(documents_dir(project))
+    return _templates(documents_dir(project))
+
+
+@functools.lru_cache(maxsize=4)
+def _templates(folder: Path) -> jinja2.Environment:
+    """One environment per folder in a process: each template is compiled once (and again when its
+    file has changed: Jinja checks the file's time on each use)."""
+    return kit_templates(folder)
 
 
 def css_urls(project: Project, *names: str) -> list[str]:

@@ -3,6 +3,7 @@ with the spec, in the kit's own Jinja environment (the poster templates only), w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html as html_lib
 import re
 from pathlib import Path
@@ -46,9 +47,13 @@ def balance(items: list[str], line: int = 46) -> int:
     return min(range(1, len(items)), key=lambda k: (abs(total - 2 * sum(heights[:k])), k))
 
 
-def _jinja(poster_dir: Path, links: dict[str, str] | None = None):  # noqa: ANN202 - a jinja2.Environment
+@functools.lru_cache(maxsize=4)
+def _jinja(poster_dir: Path, links: tuple[tuple[str, str], ...] = ()):  # noqa: ANN202 - a jinja2.Environment
+    """One environment per folder and links in a process, so each template is compiled once (Jinja
+    compiles it again when its file has changed: it checks the file's time on each use)."""
     env = kit_templates(poster_dir)
-    env.filters["inline"] = lambda text: inline(text, links)
+    addresses = dict(links)
+    env.filters["inline"] = lambda text: inline(text, addresses)
     env.filters["balance"] = balance
     return env
 
@@ -75,7 +80,7 @@ def poster_html(project: Project, spec: PosterSpec, size: str, data: dict[str, A
     board = project.board
     url = board.page_url(spec.html_path)
     poster_dir = project.root / "posters"
-    env = _jinja(poster_dir, {key: link.url for key, link in project.links.items()})
+    env = _jinja(poster_dir, tuple(sorted((key, link.url) for key, link in project.links.items())))
     context = {
         "board": board,
         "site_name": project.config.site_name,
