@@ -9,6 +9,8 @@ import jinja2
 
 
 def kit_templates(folder: Path) -> jinja2.Environment:
+    # auto_reload: the environments kept per process (posters, documents) compile a template again
+    # once its file changes
     return jinja2.Environment(loader=jinja2.FileSystemLoader(str(folder)), autoescape=True,
                               undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                              auto_reload=True)  # kept environments (posters, documents) compile a template again once its file changes
+                              auto_reload=True)

@@ -37,8 +37,8 @@ from pathlib import Path
 from typing import Any
 
 from bench_steps import step_breakdown
-from bench_support import (EDITED, cpu_note, edit_topic, failed, line, plain_pdf_config, secs, size, sizes, test_suite_record, timed, timed_best,
-                           verdict)
+from bench_support import (EDITED, best_of, cpu_note, edit_topic, failed, line, plain_pdf_config, secs, size, sizes,
+                           test_suite_record, timed, timed_best, verdict)
 from kit.dates import commit_epoch
 from kit.repro import copy_sources
 
@@ -169,16 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"\nIncremental, after editing {EDITED} (best of {max(1, args.runs)}, each after an edit of its own)")
         # The copy's own scripts/bench.py, in a fresh process (as make build is), timing each step;
         # the best of as many edits as there were cold runs, so both figures are taken alike.
-        t_inc, run = float("inf"), None
-        for _ in range(max(1, args.runs)):
-            edit_topic(root)
-            t, this = timed([py, "scripts/bench.py", "--steps", str(site)], root, env)
-            if this.returncode or not this.stdout.strip():
-                t_inc, run = t, this
-                break
-            if t < t_inc:
-                t_inc, run = t, this
-        assert run is not None
+        t_inc, run = best_of([py, "scripts/bench.py", "--steps", str(site)], root, env, args.runs, lambda: edit_topic(root))
         if run.returncode or not run.stdout.strip():
             failed("incremental build", run)
         else:

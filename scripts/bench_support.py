@@ -6,12 +6,14 @@ import resource
 import shutil
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kit.sizes import size_parts
 
 POSTER_MAX_BYTES = 200 * 1024
-EDITED = "docs/topics/email.md"  # the page the incremental build is timed after editing (and tests/conftest.py proves exact)
+# the page the incremental build is timed after editing (and tests/conftest.py proves exact)
+EDITED = "docs/topics/email.md"
 
 
 def edit_topic(root: Path) -> None:
@@ -58,19 +60,28 @@ def cpu_note(run: subprocess.CompletedProcess[str]) -> str:
     return f"CPU {getattr(run, 'cpu', 0.0):.1f} s"
 
 
-def timed_best(cmd: list[str], cwd: Path, env: dict[str, str], runs: int, out: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
-    """The best of `runs` cold runs (caches and output removed before each), so a burst of other
-    work on the machine does not decide the figure."""
+def best_of(cmd: list[str], cwd: Path, env: dict[str, str], runs: int,
+            before: Callable[[], object]) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """The best of `runs` runs, each after `before()`, so a burst of other work on the machine does
+    not decide the figure; a failed run ends it and is returned."""
     best: tuple[float, subprocess.CompletedProcess[str]] | None = None
     for _ in range(max(1, runs)):
-        shutil.rmtree(cwd / ".cache", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        before()
         t, run = timed(cmd, cwd, env)
         if run.returncode:
             return t, run
         best = min(best or (t, run), (t, run), key=lambda x: x[0])
     assert best is not None
     return best
+
+
+def timed_best(cmd: list[str], cwd: Path, env: dict[str, str], runs: int, out: Path) -> tuple[float, subprocess.CompletedProcess[str]]:
+    """The best of `runs` cold runs (caches and output removed before each)."""
+    def cold() -> None:
+        shutil.rmtree(cwd / ".cache", ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
+
+    return best_of(cmd, cwd, env, runs, cold)
 
 
 def failed(what: str, run: subprocess.CompletedProcess[str]) -> None:

@@ -4,7 +4,7 @@ exactly the outputs that read what changed (kit/cachekeys.py), nothing more, not
 from __future__ import annotations
 
 import filecmp
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -20,8 +20,13 @@ from kit.outputs import DOCUMENT_CACHE, GUIDE_CACHE, POSTER_MANIFEST
 POSTER_CACHE = POSTER_MANIFEST.parent
 
 
+def of_kind(found: Iterable[str], suffix: str) -> set[str]:
+    """The cache entries (`cache_entries`: name@time) whose file name ends in `suffix`."""
+    return {e for e in found if e.split("@")[0].endswith(suffix)}
+
+
 def entries(root: Path, folder: Path, suffix: str) -> set[str]:
-    return {e for e in cache_entries(root, folder) if e.split("@")[0].endswith(suffix)}
+    return of_kind(cache_entries(root, folder), suffix)
 
 
 def tree(site: Path) -> list[str]:
@@ -31,15 +36,16 @@ def tree(site: Path) -> list[str]:
 def test_an_incremental_build_writes_the_bytes_of_a_cold_build(edited_builds: EditedBuilds) -> None:
     """After a one-topic edit, the build of a copy with the session's caches renders only that page's
     posters and guide part, and writes every file a cold build of the same sources elsewhere writes,
-    byte for byte (tests/conftest.py `edited_builds`; test_build_reliability.py explains any difference)."""
+    byte for byte (tests/conftest.py `edited_builds`; test_build_reliability.py explains any
+    difference)."""
     warm, cold, made = edited_builds.warm, edited_builds.cold, edited_builds.made
     edited = [s.slug for s in posters.poster_specs(load_project(warm)) if f"docs/{s.page}" == EDITED_TOPIC]
     # only the edited page's posters were rendered: A4 and A3, for screen and for a print shop
-    pdfs = [e for e in made[str(POSTER_CACHE)] if e.split("@")[0].endswith(".pdf")]
-    assert edited and len(pdfs) == 4 * len(edited), pdfs
+    pdfs = of_kind(made[str(POSTER_CACHE)], ".pdf")
+    assert edited and len(pdfs) == 4 * len(edited), sorted(pdfs)
     # of the guide, only the edited page's part, and the parts joined again
-    guide = [e for e in made[str(GUIDE_CACHE)] if e.split("@")[0].endswith(".pdf")]
-    assert len(guide) == 2, guide
+    guide = of_kind(made[str(GUIDE_CACHE)], ".pdf")
+    assert len(guide) == 2, sorted(guide)
     assert tree(warm / "site") == tree(cold / "site")
     differ = [f for f in tree(cold / "site") if not filecmp.cmp(warm / "site" / f, cold / "site" / f, shallow=False)]
     assert not differ, f"the incremental build differs from a cold build in: {differ[:10]}"
